@@ -1,0 +1,26 @@
+# Two commands a new user needs: `make demo` and `make test`. Both create .venv from nothing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test venv bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+venv: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+demo: venv
+	$(BIN)/marsad demo
+
+test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m pytest -q
+
+bench: venv
+	$(BIN)/marsad bench
+
+clean:
+	rm -rf $(VENV) marsad-demo.db* *.egg-info

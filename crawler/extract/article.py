@@ -1,0 +1,248 @@
+"""HTML bytes -> Article. Pure: the URL and the fetch time are arguments; nothing is fetched or stored.
+
+Each field is read from the most trusted source that has it: the site profile's selectors, then JSON-LD,
+then meta tags, then <time> elements, then visible phrases ("تم التحديث: ... بتوقيت غرينتش"); the main
+text comes from the profile's body selector or, without one, from trafilatura.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import lxml.html
+import trafilatura
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from detector import Article, find_figures
+from detector.normalize import clean_space
+
+from . import meta_keys as K
+from .dates import label_of, parse_iso, parse_phrase
+from .encoding import NotHTML, decode
+from .profiles import Profile, profile_for
+
+BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd"}
+_AR = re.compile(r"[\u0600-\u06ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+class ExtractionError(ValueError):
+    """The page cannot be read as an article (empty, binary, not HTML)."""
+
+
+def parse_html(text: str):
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)       # lxml refuses str input with an encoding declaration
+    if not text.strip():
+        raise ExtractionError("the page is empty")
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as e:
+        raise ExtractionError(f"the page is not parseable HTML: {e}") from e
+
+
+def _css(tree, selector: str):
+    try:
+        return CSSSelector(selector, translator="html")(tree)
+    except Exception:
+        return []
+
+
+def _first_text(tree, selectors) -> str | None:
+    for sel in selectors:
+        for el in _css(tree, sel):
+            t = clean_space(str(el.text_content()))
+            if t:
+                return t
+    return None
+
+
+def _meta(tree) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in tree.iter("meta"):
+        key = m.get("property") or m.get("name") or m.get("itemprop") or m.get("http-equiv")
+        val = m.get("content")
+        if key and val and key.strip().lower() not in out:
+            out[key.strip().lower()] = val.strip()
+    return out
+
+
+def _walk_jsonld(node, out):
+    if isinstance(node, list):
+        for n in node:
+            _walk_jsonld(n, out)
+    elif isinstance(node, dict):
+        types = node.get("@type")
+        types = [types] if isinstance(types, str) else (types or [])
+        if any(str(t).lower() in K.ARTICLE_TYPES for t in types):
+            out.append(node)
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if key in node:
+                _walk_jsonld(node[key], out)
+
+
+def _jsonld(tree) -> list[dict]:
+    found: list[dict] = []
+    for s in tree.xpath('//script[@type="application/ld+json"]'):
+        raw = (s.text or "").strip().rstrip(";")
+        try:
+            _walk_jsonld(json.loads(raw), found)
+        except (json.JSONDecodeError, RecursionError):
+            continue                                           # broken JSON-LD is common; skip it
+    # articles before generic WebPage objects
+    return sorted(found, key=lambda o: str(o.get("@type")).lower() == "webpage")
+
+
+def _jsonld_value(objs, key):
+    for o in objs:
+        v = o.get(key)
+        if isinstance(v, list) and v:
+            v = v[0]
+        if isinstance(v, dict):
+            v = v.get("name") or v.get("@value")
+        if isinstance(v, str) and v.strip():
+            return v.strip()
+    return None
+
+
+def _time_elements(tree):
+    """(kind, stamp-text) of <time> elements outside page chrome: 'published', 'updated' or None."""
+    out = []
+    for t in tree.iter("time"):
+        if t.xpath(K.NOT_ARTICLE_XPATH):
+            continue
+        hint = " ".join(filter(None, [t.get("class"), t.get("itemprop"), (t.getparent().get("class") if t.getparent() is not None else None)])).lower()
+        kind = "updated" if re.search(r"updat|modif", hint) else "published" if re.search(r"publish|pub|date", hint) else None
+        out.append((kind, t.get("datetime") or clean_space(t.text_content())))
+    return out
+
+
+def _visible_stamps(tree, zone) -> dict[str, str]:
+    """Stamps printed on the page with a label: 'تم النشر: ...', 'Updated ...'."""
+    found: dict[str, str] = {}
+    for node in tree.xpath("//body//text()[string-length(normalize-space()) > 3]"):
+        s = str(node)
+        parent = node.getparent()
+        if parent is None or parent.tag in ("script", "style") or not re.search(r"\d|[٠-٩]", s + (parent.text_content()[:200] if len(s) < 12 else "")):
+            continue
+        chunk = clean_space(parent.text_content())
+        if len(chunk) > 160 or parent.xpath(K.NOT_ARTICLE_XPATH):
+            continue
+        kind = label_of(chunk)
+        if kind and kind not in found:
+            stamp = parse_phrase(chunk, zone)
+            if stamp:
+                found[kind] = stamp
+        if len(found) == 2:
+            break
+    return found
+
+
+def _body_paragraphs(tree, profile: Profile) -> list[str] | None:
+    for sel in profile.select("body"):
+        els = _css(tree, sel)
+        if not els:
+            continue
+        body = copy.deepcopy(els[0])
+        for drop in profile.select("drop"):
+            for el in _css(body, drop):
+                el.drop_tree()
+        paras = []
+        for el in body.iter():
+            if el.tag in BLOCKS and not any(a.tag in BLOCKS for a in el.iterancestors() if a is not body):
+                t = clean_space(str(el.text_content()))
+                if t:
+                    paras.append(t)
+        if not paras:
+            paras = [clean_space(x) for x in str(body.text_content()).split("\n") if clean_space(x)]
+        return paras
+    return None
+
+
+def _generic_paragraphs(html_text: str, url: str | None) -> list[str]:
+    out = trafilatura.extract(html_text, url=url, output_format="txt", include_comments=False,
+                              include_tables=False, deduplicate=False)
+    return [clean_space(line) for line in (out or "").split("\n") if clean_space(line)]
+
+
+_TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,40}$")
+
+
+def _title(tree, meta, ld, profile) -> str | None:
+    if profile and (t := _first_text(tree, profile.select("title"))):
+        return t
+    t = _jsonld_value(ld, "headline") or next((meta[k] for k in K.TITLE_META if meta.get(k)), None)
+    if t:
+        return clean_space(t)
+    t = _first_text(tree, ["article h1", "h1"])
+    if t:
+        return t
+    title = tree.findtext(".//title")
+    return _TITLE_SUFFIX.sub("", clean_space(title)) if title and title.strip() else None
+
+
+def _lang(tree, meta, text: str, profile) -> str | None:
+    lang = (tree.get("lang") or meta.get("og:locale") or meta.get("content-language") or "").strip()
+    if lang:
+        return lang.replace("_", "-").split("-")[0].lower()
+    if profile and profile.lang:
+        return profile.lang
+    ar, lat = len(_AR.findall(text[:5000])), len(_LATIN.findall(text[:5000]))
+    if ar or lat:
+        return "ar" if ar >= lat else "en"
+    return None
+
+
+def _stamps(tree, meta, ld, profile) -> tuple[str | None, str | None]:
+    zone = profile.timezone if profile else None
+    found: dict[str, str | None] = {"published": None, "updated": None}
+    sources = []
+    if profile:
+        sources.append({k: parse_phrase(t, zone) or parse_iso(t, zone)
+                        for k in found if (t := _first_text(tree, profile.select(k)))})
+    sources.append({"published": parse_iso(_jsonld_value(ld, "datePublished"), zone),
+                    "updated": parse_iso(_jsonld_value(ld, "dateModified"), zone)})
+    sources.append({"published": next((v for k in K.PUBLISHED_META if (v := parse_iso(meta.get(k), zone))), None),
+                    "updated": next((v for k in K.UPDATED_META if (v := parse_iso(meta.get(k), zone))), None)})
+    times = _time_elements(tree)
+    sources.append({"published": next((parse_iso(v, zone) or parse_phrase(v, zone) for k, v in times if k == "published"), None),
+                    "updated": next((parse_iso(v, zone) or parse_phrase(v, zone) for k, v in times if k == "updated"), None)})
+    for source in sources:
+        for k, v in source.items():
+            if v and not found[k]:
+                found[k] = v
+    if not found["published"] or not found["updated"]:
+        for k, v in _visible_stamps(tree, zone).items():
+            found[k] = found[k] or v
+    if not found["published"]:
+        found["published"] = next((parse_iso(v, zone) for k, v in times if k is None and v), None)
+    pub, upd = found["published"], found["updated"]
+    if pub and upd and upd < pub:
+        upd = None                 # an updated stamp before publication is a template's, not the story's
+    return pub, upd
+
+
+def extract(body: bytes, url: str | None = None, fetched_at: str | None = None,
+            content_type: str | None = None, profile: Profile | None = None) -> Article:
+    """Read one fetched page. `fetched_at` (UTC ISO) resolves relative stamps; raises ExtractionError."""
+    try:
+        html_text, _ = decode(body, content_type)
+    except NotHTML as e:
+        raise ExtractionError(str(e)) from e
+    tree = parse_html(html_text)
+    profile = profile or profile_for(url)
+    meta, ld = _meta(tree), _jsonld(tree)
+    title = _title(tree, meta, ld, profile)
+    paras = (_body_paragraphs(tree, profile) if profile else None)
+    if paras is None:
+        paras = _generic_paragraphs(html_text, url)
+    if title and paras and clean_space(paras[0]) == title:
+        paras = paras[1:]
+    text = "\n\n".join(paras)
+    published, updated = _stamps(tree, meta, ld, profile)
+    byline = (profile and _first_text(tree, profile.select("byline"))) or _jsonld_value(ld, "author") \
+        or next((meta[k] for k in K.AUTHOR_META if meta.get(k) and not meta[k].startswith("http")), None)
+    return Article(url=url or "", title=title, text=text, published_at=published, updated_at=updated,
+                   byline=clean_space(byline) if byline else None, lang=_lang(tree, meta, text, profile),
+                   figures=find_figures(title, text))

@@ -1,0 +1,43 @@
+"""Tables for reading dates the way Arabic and English news pages print them.
+
+Heuristics as data: a region's month names, a time-zone phrase, a label that says "published" or
+"updated" are one line each here. Arabic keys are written as printed; dates.py normalizes them.
+"""
+
+MONTHS = {
+    # Egyptian / Gulf (transliterated), Levantine/Iraqi (Syriac), Maghrebi (French-derived)
+    1: "يناير كانون الثاني جانفي january jan", 2: "فبراير شباط فيفري فبرير february feb",
+    3: "مارس آذار march mar", 4: "أبريل إبريل ابريل نيسان أفريل april apr", 5: "مايو أيار ماي may",
+    6: "يونيو يونية حزيران جوان june jun", 7: "يوليو يولية تموز جويلية يوليوز july jul",
+    8: "أغسطس آب أوت غشت august aug", 9: "سبتمبر أيلول شتنبر september sep sept",
+    10: "أكتوبر تشرين الأول october oct", 11: "نوفمبر تشرين الثاني نونبر november nov",
+    12: "ديسمبر كانون الأول دجنبر december dec",
+}
+# Two-word Levantine names must be matched before their one-word prefixes.
+MULTIWORD_MONTHS = {"كانون الثاني": 1, "تشرين الأول": 10, "تشرين الثاني": 11, "كانون الأول": 12}
+
+# Time-zone phrases -> an IANA zone (so daylight saving is right) or a fixed offset in minutes.
+TIMEZONES = {
+    "بتوقيت غرينتش": "UTC", "بتوقيت جرينتش": "UTC", "بتوقيت غرينيتش": "UTC", "بتوقيت جرينيتش": "UTC",
+    "غرينتش": "UTC", "جرينتش": "UTC", "gmt": "UTC", "utc": "UTC",
+    "بتوقيت مكة المكرمة": "Asia/Riyadh", "بتوقيت مكة": "Asia/Riyadh", "بتوقيت السعودية": "Asia/Riyadh",
+    "بتوقيت الرياض": "Asia/Riyadh", "بتوقيت القدس": "Asia/Jerusalem", "بتوقيت فلسطين": "Asia/Gaza",
+    "بتوقيت القاهرة": "Africa/Cairo", "بتوقيت مصر": "Africa/Cairo", "بتوقيت الدوحة": "Asia/Qatar",
+    "بتوقيت أبوظبي": "Asia/Dubai", "بتوقيت الإمارات": "Asia/Dubai", "بتوقيت دبي": "Asia/Dubai",
+    "بتوقيت بيروت": "Asia/Beirut", "بتوقيت دمشق": "Asia/Damascus", "بتوقيت بغداد": "Asia/Baghdad",
+    "بتوقيت عمان": "Asia/Amman", "بتوقيت الكويت": "Asia/Kuwait", "بتوقيت المغرب": "Africa/Casablanca",
+    "بتوقيت الجزائر": "Africa/Algiers", "بتوقيت تونس": "Africa/Tunis", "بتوقيت إسطنبول": "Europe/Istanbul",
+    "بتوقيت أنقرة": "Europe/Istanbul", "bst": "Europe/London", "edt": "America/New_York",
+    "est": "America/New_York", "et": "America/New_York", "cet": "Europe/Paris", "cest": "Europe/Paris",
+}
+
+# Labels that say which stamp a phrase is.
+LABELS = {
+    "published": ["تم النشر", "نشر في", "نُشر في", "تاريخ النشر", "نشر بتاريخ", "تاريخ النشر:", "نشر",
+                  "published on", "published", "first published", "posted on", "posted"],
+    "updated": ["تم التحديث", "آخر تحديث", "اخر تحديث", "محدثة", "محدث", "تحديث", "updated on", "last updated",
+                "updated", "last modified", "modified"],
+}
+
+PM_MARKERS = ["م", "مساء", "مساءً", "ظهرا", "pm", "p.m."]
+AM_MARKERS = ["ص", "صباحا", "صباحاً", "فجرا", "am", "a.m."]

@@ -1,0 +1,158 @@
+"""Read published and updated stamps into ISO 8601 UTC ("2021-02-26T13:55:00Z").
+
+Three kinds of input: machine stamps (ISO 8601 in JSON-LD, meta tags, <time datetime>), and visible
+phrases such as "تم التحديث: 2021/02/26 الساعة 13:58 بتوقيت غرينتش" or "Updated 5:02 PM GMT, 3 March
+2024". Pure functions: the fetch time comes in as an argument, never from a clock.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from detector.normalize import ascii_digits, normalize
+
+from . import date_words as W
+
+
+def to_utc_iso(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _zone(name: str | None):
+    if not name or name == "UTC":
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except Exception:                      # an unknown zone name in a profile: treat as UTC, never crash
+        return timezone.utc
+
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*"
+                  r"(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?)?")
+
+
+def parse_iso(value: str | None, default_zone: str | None = None) -> str | None:
+    """An ISO 8601 stamp as UTC ISO; a naive stamp is read in default_zone (UTC if none); junk -> None."""
+    if not value or not isinstance(value, str):
+        return None
+    m = _ISO.search(ascii_digits(value.strip()))
+    if not m:
+        return None
+    y, mo, d, h, mi, s, tz = m.groups()
+    try:
+        dt = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+    except ValueError:
+        return None
+    if tz:
+        if tz == "Z":
+            dt = dt.replace(tzinfo=timezone.utc)
+        else:
+            sign = -1 if tz[0] == "-" else 1
+            digits = tz[1:].replace(":", "")
+            minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) >= 4 else 0)
+            dt = dt.replace(tzinfo=timezone(sign * timedelta(minutes=minutes)))
+    else:
+        dt = dt.replace(tzinfo=_zone(default_zone))
+    if not 1990 <= dt.year <= 2100:
+        return None
+    return to_utc_iso(dt)
+
+
+@lru_cache(maxsize=1)
+def _tables():
+    months = {}
+    for n, names in W.MONTHS.items():
+        for name in names.split():
+            months[normalize(name)] = n
+    multi = {normalize(k): v for k, v in W.MULTIWORD_MONTHS.items()}
+    zones = sorted(((normalize(k), v) for k, v in W.TIMEZONES.items()), key=lambda kv: -len(kv[0]))
+    labels = {k: sorted((normalize(x) for x in v), key=len, reverse=True) for k, v in W.LABELS.items()}
+    month_alt = "|".join(sorted((re.escape(k) for k in list(multi) + list(months)), key=len, reverse=True))
+    return months, multi, zones, labels, month_alt
+
+
+def _month_number(word: str) -> int | None:
+    months, multi, *_ = _tables()
+    word = normalize(word)
+    return multi.get(word) or months.get(word)
+
+
+_NUMERIC_YMD = re.compile(r"(?<!\d)(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?!\d)")
+_NUMERIC_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)")
+_TIME = re.compile(r"(?<![\d:])(\d{1,2})[:.](\d{2})(?::(\d{2}))?(?![\d])\s*(a\.?m\.?|p\.?m\.?|ص|م(?!\w)|صباحا|مساء|ظهرا|فجرا)?",
+                   re.IGNORECASE)
+_OFFSET = re.compile(r"(?:gmt|utc)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+
+
+def _find_date(t: str) -> tuple[int, int, int] | None:
+    m = _NUMERIC_YMD.search(t)
+    if m:
+        return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    m = _NUMERIC_DMY.search(t)
+    if m:
+        return int(m.group(3)), int(m.group(2)), int(m.group(1))
+    *_, month_alt = _tables()
+    # "26 فبراير/شباط 2021", "26 شباط 2021", "February 26, 2021", "26 February 2021"
+    m = re.search(rf"(?<!\d)(\d{{1,2}})\s+(?:من\s+)?({month_alt})(?:\s*[/\-]\s*(?:{month_alt}))?\s*,?\s*(\d{{4}})", t)
+    if m:
+        return int(m.group(3)), _month_number(m.group(2)), int(m.group(1))
+    m = re.search(rf"({month_alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(\d{{4}})", t)
+    if m:
+        return int(m.group(3)), _month_number(m.group(1)), int(m.group(2))
+    return None
+
+
+def _find_zone(t: str, default_zone: str | None):
+    m = _OFFSET.search(t)
+    if m:
+        sign = -1 if m.group(1) == "-" else 1
+        h = int(m.group(2))
+        mins = int(m.group(3) or 0)
+        if h > 14:                        # "GMT+0400" written without a colon
+            h, mins = int(str(m.group(2))[:2]), int(str(m.group(2))[2:] or 0)
+        return timezone(sign * timedelta(hours=h, minutes=mins))
+    _, _, zones, _, _ = _tables()
+    for phrase, zone in zones:
+        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", t):
+            return _zone(zone)
+    return _zone(default_zone)
+
+
+def parse_phrase(text: str, default_zone: str | None = None) -> str | None:
+    """A visible stamp (date, optional time, optional zone) as UTC ISO, or None if it holds no date."""
+    t = normalize(text)
+    date = _find_date(t)
+    if not date:
+        return None
+    y, mo, d = date
+    hour = minute = 0
+    tm = _TIME.search(_NUMERIC_YMD.sub(" ", _NUMERIC_DMY.sub(" ", t)))
+    if tm:
+        hour, minute = int(tm.group(1)), int(tm.group(2))
+        marker = (tm.group(4) or "").replace(".", "").lower()
+        if marker in ("pm", "م", "مساء", "ظهرا") and hour < 12:
+            hour += 12
+        elif marker in ("am", "ص", "صباحا", "فجرا") and hour == 12:
+            hour = 0
+    try:
+        dt = datetime(y, mo, d, hour, minute, tzinfo=_find_zone(t, default_zone))
+    except (ValueError, TypeError):
+        return None
+    if not 1990 <= dt.year <= 2100:
+        return None
+    return to_utc_iso(dt)
+
+
+def label_of(text: str) -> str | None:
+    """'published' or 'updated' when a phrase opens with (or contains) one of the known labels."""
+    _, _, _, labels, _ = _tables()
+    t = normalize(text)
+    best = None
+    for kind in ("updated", "published"):
+        for label in labels[kind]:
+            m = re.search(rf"(?<!\w){re.escape(label)}(?!\w)", t)
+            if m and (best is None or m.start() < best[1]):
+                best = (kind, m.start())
+    return best[0] if best else None

@@ -1,0 +1,18 @@
+"""marsad's diff engine: the pure core. No I/O, no clock, no Scrapy; imports nothing of the project."""
+from .compare import DEFAULT_POLICY, Policy, compare, removed_change
+from .figures import find_figures
+from .models import Article, Change, Comparison, Figure, SEVERITIES, severity_rank
+from .normalize import content_hash, normalize
+from .summary import describe, summarize
+
+VERSIONED_FIELDS = ("title", "text", "published_at", "updated_at", "byline")
+
+
+def version_hash(article: Article) -> str:
+    """The hash that decides whether a fetch is a new version: the extracted fields as shown."""
+    return content_hash({f: getattr(article, f) for f in VERSIONED_FIELDS})
+
+
+__all__ = ["Article", "Change", "Comparison", "Figure", "Policy", "DEFAULT_POLICY", "SEVERITIES", "compare",
+           "content_hash", "describe", "find_figures", "normalize", "removed_change", "severity_rank",
+           "summarize", "version_hash", "VERSIONED_FIELDS"]

@@ -1,0 +1,147 @@
+"""compare(previous, current) -> Comparison: the changes between two versions an editor cares about.
+
+Pure: two Article values in, plain Change records out. The alert decision uses a Policy (the minimum
+severity, and per-kind severity overrides) that the configuration can change.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .align import align, word_diff
+from .corrections import is_correction
+from .figures import headline_figures
+from .models import Article, Change, Comparison, severity_rank
+from .normalize import loose
+
+# Default severity of each kind (DESIGN.md's table). A Policy may override any of them.
+DEFAULT_SEVERITY = {
+    "title_changed": "high",
+    "updated_time_changed": "low",
+    "published_time_changed": "medium",
+    "figure_changed": "high",          # "medium" when the figure falls; see _figure_changes
+    "sentence_added": "medium",
+    "sentence_removed": "medium",
+    "sentence_edited": "medium",
+    "sentence_moved": "low",
+    "correction_added": "high",
+    "byline_changed": "low",
+    "cosmetic": "none",
+    "removed": "high",
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What deserves an alert: changes at or above min_severity, after per-kind overrides."""
+
+    min_severity: str = "medium"
+    severity: dict[str, str] = field(default_factory=dict)
+
+    def severity_of(self, kind: str, default: str | None = None) -> str:
+        return self.severity.get(kind) or default or DEFAULT_SEVERITY.get(kind, "medium")
+
+    def alerts(self, changes) -> bool:
+        floor = max(severity_rank(self.min_severity), 1)   # "none" never alerts, whatever the setting
+        return any(severity_rank(c.severity) >= floor for c in changes)
+
+
+DEFAULT_POLICY = Policy()
+
+
+def _change(policy: Policy, kind: str, fld: str, old, new, detail=None, severity=None) -> Change:
+    return Change(kind, fld, old, new, policy.severity_of(kind, severity), detail or {})
+
+
+def _time_change(policy, kind, fld, old, new):
+    if old == new:
+        return []
+    if old and new:
+        return [_change(policy, kind, fld, old, new)]
+    # A stamp that appears or vanishes is usually the page template, not the story: recorded, quiet.
+    return [_change(policy, kind, fld, old, new, {"note": "appeared" if new else "disappeared"}, "low")]
+
+
+def _figure_changes(policy, old: Article, new: Article) -> list[Change]:
+    before, after = headline_figures(old.figures), headline_figures(new.figures)
+    out = []
+    for measure in sorted(set(before) | set(after)):
+        b, a = before.get(measure), after.get(measure)
+        if b and a and b.value == a.value:
+            continue
+        if a is None:
+            out.append(_change(policy, "figure_changed", measure, b.value, None,
+                               {"direction": "gone", "old_sentence": b.sentence}, "medium"))
+            continue
+        direction = "up" if b is None or a.value > b.value else "down"
+        detail = {"direction": direction, "sentence": a.sentence, "qualifier": a.qualifier}
+        if b is not None:
+            detail["old_sentence"] = b.sentence
+        out.append(_change(policy, "figure_changed", measure, b.value if b else None, a.value, detail,
+                           None if direction == "up" else "medium"))
+    return out
+
+
+_NUMBER = re.compile(r"\d[\d,]*")
+
+
+def _only_numbers_differ(diff) -> bool:
+    changed = " ".join(t for op, t in diff if op != "equal")
+    return bool(changed) and not _NUMBER.sub("", loose(changed)).strip(" -")
+
+
+def _sentence_changes(policy, old: Article, new: Article, figures_changed: bool) -> list[Change]:
+    al = align(old.text, new.text)
+    out = []
+    whole_new = {p for p, size in al.new_paragraph_sizes.items()
+                 if sum(1 for s in al.added if s.paragraph == p) == size}
+    for s in al.added:
+        if is_correction(s.text):
+            out.append(_change(policy, "correction_added", "text", None, s.text, {"paragraph": s.paragraph}))
+        else:
+            out.append(_change(policy, "sentence_added", "text", None, s.text,
+                               {"paragraph": s.paragraph, "whole_paragraph": s.paragraph in whole_new}))
+    for s in al.removed:
+        out.append(_change(policy, "sentence_removed", "text", s.text, None, {"paragraph": s.paragraph}))
+    for o, n, ratio in al.edited:
+        diff = word_diff(o.text, n.text)
+        detail = {"ratio": round(ratio, 3), "diff": diff}
+        severity = None
+        if figures_changed and _only_numbers_differ(diff):
+            detail["explained_by"] = "figure_changed"     # the figure change already says it
+            severity = "low"
+        out.append(_change(policy, "sentence_edited", "text", o.text, n.text, detail, severity))
+    for o, n in al.moved:
+        out.append(_change(policy, "sentence_moved", "text", o.text, n.text,
+                           {"from_paragraph": o.paragraph, "to_paragraph": n.paragraph}))
+    return out
+
+
+def compare(previous: Article | None, current: Article, policy: Policy = DEFAULT_POLICY) -> Comparison:
+    """Changes from `previous` to `current`; no previous version means nothing to report yet."""
+    if previous is None:
+        return Comparison((), False)
+    changes: list[Change] = []
+    if loose(previous.title or "") != loose(current.title or ""):
+        changes.append(_change(policy, "title_changed", "title", previous.title, current.title,
+                               {"diff": word_diff(previous.title or "", current.title or "")}))
+    changes += _time_change(policy, "published_time_changed", "published_at",
+                            previous.published_at, current.published_at)
+    changes += _time_change(policy, "updated_time_changed", "updated_at", previous.updated_at, current.updated_at)
+    if loose(previous.byline or "") != loose(current.byline or ""):
+        changes.append(_change(policy, "byline_changed", "byline", previous.byline, current.byline))
+    figures = _figure_changes(policy, previous, current)
+    changes += figures
+    changes += _sentence_changes(policy, previous, current, bool(figures))
+
+    if not changes:
+        cosmetic = [f for f in ("title", "text", "byline")
+                    if (getattr(previous, f) or "") != (getattr(current, f) or "")]
+        if cosmetic:
+            changes.append(_change(policy, "cosmetic", cosmetic[0], None, None, {"fields": cosmetic}))
+    return Comparison(tuple(changes), policy.alerts(changes))
+
+
+def removed_change(status: int, policy: Policy = DEFAULT_POLICY) -> Change:
+    """The change recorded when an article is taken down (HTTP 404 or 410)."""
+    return _change(policy, "removed", "url", None, status)

@@ -1,0 +1,106 @@
+"""The word tables behind figure finding: which words make a number a toll, and which make it not.
+
+Heuristics as data: to teach marsad a new way of writing a toll, add a word here. Arabic entries are
+written as a reader writes them; figures.py normalizes them (tashkeel, letter variants) on load.
+"""
+
+MEASURES = ("killed", "injured", "missing", "arrested", "displaced")
+
+# Nouns/participles that name the measure right after the number: "22 قتيلاً", "40 wounded".
+NOUNS_AFTER = {
+    "killed": "قتيل قتيلا قتيلاً قتلى قتيلين قتيلان شهيد شهيدا شهيداً شهداء ضحية ضحايا "
+              "killed dead deaths fatalities bodies",
+    "injured": "جريح جريحا جريحاً جرحى جريحين مصاب مصابا مصاباً مصابين مصابون إصابة إصابات "
+               "injured wounded injuries hurt",
+    "missing": "مفقود مفقودا مفقوداً مفقودين مفقودون missing",
+    "arrested": "معتقل معتقلا معتقلاً معتقلين معتقلون موقوفين موقوفا arrested detained arrests detainees",
+    "displaced": "نازح نازحا نازحاً نازحين نازحون مهجر مهجرين displaced refugees",
+}
+
+# Verbs that state the measure a few words after the number: "22 شخصاً ... قُتلوا", "22 people were killed".
+VERBS_AFTER = {
+    "killed": "قتلوا قتلن لقوا استشهدوا توفوا ماتوا killed died dead perished",
+    "injured": "أصيبوا أصبن جرحوا injured wounded hurt",
+    "missing": "فقدوا missing",
+    "arrested": "اعتقلوا أوقفوا arrested detained",
+    "displaced": "نزحوا هجروا displaced",
+}
+
+# Phrases after which the number is the measure: "مقتل 22", "حصيلة القتلى إلى 22", "death toll rose to 22".
+PHRASES_BEFORE = {
+    "killed": ["مقتل", "قتل", "قتلت", "استشهد", "حصيلة القتلى", "عدد القتلى", "حصيلة الضحايا", "عدد الضحايا",
+               "عدد الشهداء", "حصيلة الشهداء", "استشهاد", "وفاة",
+               "death toll", "toll", "killing", "killed", "kills", "deaths of"],
+    "injured": ["إصابة", "جرح", "عدد الجرحى", "حصيلة الجرحى", "عدد المصابين", "حصيلة المصابين",
+                "أصيب", "أصيبت", "جرح", "injuring", "wounding", "injured", "wounded"],
+    "missing": ["فقدان", "عدد المفقودين", "missing"],
+    "arrested": ["اعتقال", "اعتقلت", "اعتقل", "توقيف", "عدد المعتقلين", "arrest of", "arresting",
+                 "arrested", "detained", "detaining"],
+    "displaced": ["نزوح", "تهجير", "عدد النازحين", "displacing", "displaced"],
+}
+
+# Words that may stand between a phrase-before and its number: "ارتفعت إلى", "rose to at least".
+CONNECTORS = """
+إلى ل لـ ب نحو حوالي قرابة أكثر من ما لا يقل عن على الأقل ارتفعت ارتفع ترتفع يرتفع وصلت وصل بلغت بلغ
+تجاوزت تجاوز قد أيضا جديد جديدة الإجمالية الجديدة
+to at least rose rises risen climbed climbs climb reached reaches stands stood is was now more than over
+about around nearly some has had of another further almost approximately roughly up
+""".split()
+
+# People words that may stand between the number and a measure noun/verb: "22 شخصاً قُتلوا".
+PEOPLE = """
+شخص شخصا شخصاً أشخاص مدني مدنيا مدنياً مدنيين مدنيون جندي جنديا جنود عنصر عنصرا عناصر مسلح مسلحا
+مسلحين طفل طفلا أطفال امرأة نساء رجل رجال فلسطيني فلسطينيا فلسطينيين عسكري عسكريا عسكريين
+مواطن مواطنا مواطنين مهاجر مهاجرا مهاجرين آخر آخرين آخرون
+people persons civilians soldiers troops children women men militants fighters others more
+palestinians israelis migrants protesters police officers workers residents
+""".split()
+
+# Words that may link a number to its people word: "dozens of people", "عشرات من المدنيين".
+LINKS = "of من".split()
+
+# A number followed by one of these is a date, a time, an age, a share, or an amount: never a toll.
+BLOCK_AFTER = """
+يناير فبراير مارس أبريل إبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر
+كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين جانفي فيفري أفريل ماي جوان جويلية أوت
+ساعة ساعات دقيقة دقائق ثانية ثوان يوم يوما أيام أسبوع أسابيع شهر أشهر شهور عام عاما أعوام سنة سنوات
+بالمئة بالمائة المئة بالمية % دولار دولارا ريال جنيه درهم دينار يورو ليرة كيلومتر كلم متر كيلو طن
+ص م صباحا مساء مساءً
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+hour hours minute minutes second seconds day days week weeks month months year years yr
+percent per pm am gmt utc dollars euros pounds km miles tonnes tons kg
+""".split()
+
+# A number right after one of these is a time, a year or a reference number.
+BLOCK_BEFORE = """
+الساعة ساعة عام العام سنة رقم الرقم المادة القرار صفحة الطبعة
+at year in since page no number article resolution aged age
+""".split()
+
+# Qualifiers read in the few words around a number.
+QUALIFIERS = {
+    "at_least": ["على الأقل", "ما لا يقل عن", "at least", "no fewer than", "no less than"],
+    "more_than": ["أكثر من", "ما يزيد عن", "ما يزيد على", "أزيد من", "more than", "over", "upwards of"],
+    "about": ["نحو", "حوالي", "قرابة", "زهاء", "about", "around", "nearly", "almost", "approximately",
+              "roughly", "some"],
+}
+
+# Number words: value, and whether the word only gives an order of magnitude ("dozens").
+NUMBER_WORDS = {
+    "واحد": (1, False), "واحدة": (1, False), "اثنان": (2, False), "اثنين": (2, False),
+    "اثنتان": (2, False), "اثنتين": (2, False), "ثلاث": (3, False), "ثلاثة": (3, False),
+    "أربع": (4, False), "أربعة": (4, False), "خمس": (5, False), "خمسة": (5, False),
+    "ست": (6, False), "ستة": (6, False), "سبع": (7, False), "سبعة": (7, False),
+    "ثماني": (8, False), "ثمانية": (8, False), "ثمان": (8, False), "تسع": (9, False),
+    "تسعة": (9, False), "عشر": (10, False), "عشرة": (10, False), "عشرين": (20, False),
+    "عشرون": (20, False), "ثلاثين": (30, False), "ثلاثون": (30, False), "مئة": (100, False),
+    "مائة": (100, False), "ألف": (1000, False),
+    "عشرات": (10, True), "مئات": (100, True), "آلاف": (1000, True),
+    "one": (1, False), "two": (2, False), "three": (3, False), "four": (4, False), "five": (5, False),
+    "six": (6, False), "seven": (7, False), "eight": (8, False), "nine": (9, False), "ten": (10, False),
+    "eleven": (11, False), "twelve": (12, False), "fifteen": (15, False), "twenty": (20, False),
+    "thirty": (30, False), "forty": (40, False), "fifty": (50, False), "hundred": (100, False),
+    "dozen": (12, False), "dozens": (12, True), "scores": (20, True), "hundreds": (100, True),
+    "thousands": (1000, True),
+}

@@ -1,0 +1,177 @@
+"""Find casualty and other tolls in text: "22 قتيلاً", "مقتل 22 شخصاً", "death toll rises to 22".
+
+A number becomes a figure only when a measure word stands next to it (a noun right after it, a verb a
+few words after it, or a phrase a few connecting words before it) and nothing marks it as a time, a
+date, an age, an amount or a count of things. The word lists live in figure_cues.py.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import figure_cues as cues
+from .models import Figure
+from .normalize import normalize
+from .sentences import split_sentences
+
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_TOKEN = re.compile(r"\d+(?:[:/.]\d+)+|\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:-\d+)?|[^\W\d_]+|[^\w\s]")
+_STOP = set(".;?!")
+_AR_PREFIXES = ("و", "ف", "ب", "ل")
+
+
+def _norm_words(words) -> frozenset[str]:
+    return frozenset(normalize(w) for w in words)
+
+
+@lru_cache(maxsize=1)
+def _tables():
+    """Normalized cue tables, built once."""
+    nouns = {m: _norm_words(v.split()) for m, v in cues.NOUNS_AFTER.items()}
+    verbs = {m: _norm_words(v.split()) for m, v in cues.VERBS_AFTER.items()}
+    phrases = {m: [tuple(normalize(p).split()) for p in v] for m, v in cues.PHRASES_BEFORE.items()}
+    qualifiers = {q: [tuple(normalize(p).split()) for p in v] for q, v in cues.QUALIFIERS.items()}
+    numwords = {normalize(k): v for k, v in cues.NUMBER_WORDS.items()}
+    return dict(nouns=nouns, verbs=verbs, phrases=phrases, qualifiers=qualifiers, numwords=numwords,
+                connectors=_norm_words(cues.CONNECTORS), links=_norm_words(cues.LINKS), people=_norm_words(cues.PEOPLE),
+                block_after=_norm_words(cues.BLOCK_AFTER), block_before=_norm_words(cues.BLOCK_BEFORE))
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """A word and the same word without an attached Arabic conjunction or preposition (و ف ب ل)."""
+    if len(word) > 3 and word[0] in _AR_PREFIXES:
+        return (word, word[1:])
+    return (word,)
+
+
+def _in(word: str, table) -> bool:
+    return any(f in table for f in _forms(word))
+
+
+def tokenize(normalized: str) -> list[str]:
+    return _TOKEN.findall(_LETTER_DIGIT.sub(" ", normalized))
+
+
+def _number(tok: str, numwords) -> tuple[int, bool] | None:
+    """(value, approximate) of a count token; None for times, dates, decimals and non-numbers."""
+    if tok[0].isdigit():
+        if any(c in tok for c in ":/."):
+            return None
+        if "-" in tok:                       # a range "20-25": the upper bound, marked approximate
+            lo, hi = tok.split("-", 1)
+            return (int(hi), True) if int(hi) > int(lo) else None
+        return int(tok.replace(",", "")), False
+    for f in _forms(tok):
+        if f in numwords:
+            return numwords[f]
+    return None
+
+
+def _words_at(tokens: list[str], start: int, step: int, limit: int) -> list[tuple[int, str]]:
+    """Up to `limit` word tokens from `start` in direction `step`, skipping '-' and stopping at stops."""
+    out, i = [], start
+    while 0 <= i < len(tokens) and len(out) < limit:
+        t = tokens[i]
+        if t in _STOP:
+            break
+        if t != "-":
+            out.append((i, t))
+        i += step
+    return out
+
+
+def _phrase_ends_at(tokens: list[str], end: int, phrase: tuple[str, ...]) -> bool:
+    start = end - len(phrase) + 1
+    if start < 0:
+        return False
+    return all(_in(tokens[start + k], {phrase[k]}) for k in range(len(phrase)))
+
+
+def _measure(tokens: list[str], i: int, T) -> str | None:
+    after = _words_at(tokens, i + 1, 1, 8)
+    # 1. a noun right after the number, or after one people word: "22 قتيلا", "22 شخصا جريحا"
+    for pos, (_, w) in enumerate(after[:3]):
+        for m in cues.MEASURES:       # after a people word, only the bare noun: not "وإصابة" (and injuring)
+            if (_in(w, T["nouns"][m]) if pos == 0 else w in T["nouns"][m]):
+                return m
+        if not _in(w, T["people"]):
+            break
+    # 2. a verb a few words after: "22 شخصا من الميليشيات قد قتلوا", "22 people were killed"
+    lead = 1 if after and after[0][1] in T["links"] else 0
+    if len(after) > lead and (_in(after[lead][1], T["people"]) or after[lead][1] in {"were", "have", "had"}):
+        for _, w in after[lead + 1:lead + 7]:
+            if _number(w, T["numwords"]):
+                break
+            for m in cues.MEASURES:
+                if _in(w, T["verbs"][m]):
+                    return m
+    # 3. a phrase a few connecting words before: "مقتل 22", "حصيلة القتلى الى 22", "toll rose to 22"
+    k = i - 1
+    for _ in range(6):
+        if k < 0:
+            break
+        for m in cues.MEASURES:
+            if any(_phrase_ends_at(tokens, k, p) for p in T["phrases"][m]):
+                return m
+        if not _in(tokens[k], T["connectors"]):
+            break
+        k -= 1
+    return None
+
+
+def _qualifier(tokens: list[str], i: int, T) -> str:
+    window = tokens[max(0, i - 5): i + 10]
+    for name, phrases in T["qualifiers"].items():
+        for p in phrases:
+            for s in range(len(window) - len(p) + 1):
+                if all(_in(window[s + k], {p[k]}) for k in range(len(p))):
+                    return name
+    return ""
+
+
+def figures_in_sentence(sentence: str) -> list[Figure]:
+    """Figures stated in one sentence, at most one per (measure, value)."""
+    T = _tables()
+    tokens = tokenize(normalize(sentence))
+    found: dict[tuple[str, int], Figure] = {}
+    for i, tok in enumerate(tokens):
+        num = _number(tok, T["numwords"])
+        if num is None:
+            continue
+        value, approximate = num
+        prev = _words_at(tokens, i - 1, -1, 1)
+        nxt = _words_at(tokens, i + 1, 1, 1)
+        if prev and _in(prev[0][1], T["block_before"]):
+            continue
+        if nxt and _in(nxt[0][1], T["block_after"]):
+            continue
+        if i + 1 < len(tokens) and tokens[i + 1] in {"%", ":", "/"}:
+            continue
+        measure = _measure(tokens, i, T)
+        if measure is None:
+            continue
+        if 1900 <= value <= 2100 and not (nxt and _in(nxt[0][1], T["nouns"][measure])):
+            continue                                            # a year, unless "2000 قتيل"
+        found.setdefault((measure, value), Figure(measure, value, sentence, _qualifier(tokens, i, T),
+                                                  approximate))
+    return list(found.values())
+
+
+def find_figures(title: str | None, text: str) -> tuple[Figure, ...]:
+    """Figures of a whole article: the headline first, then each sentence of the body."""
+    out: list[Figure] = []
+    if title:
+        out.extend(figures_in_sentence(title))
+    for _, sentence in split_sentences(text):
+        out.extend(figures_in_sentence(sentence))
+    return tuple(out)
+
+
+def headline_figures(figures) -> dict[str, Figure]:
+    """Per measure, the figure an editor would quote: the highest stated value (tolls only grow in
+    the telling; a lower number in the same article is usually a subset, such as "5 of them children")."""
+    best: dict[str, Figure] = {}
+    for f in figures:
+        if f.measure not in best or f.value > best[f.measure].value:
+            best[f.measure] = f
+    return best

@@ -1,0 +1,92 @@
+"""Plain data shared by every part of marsad.
+
+These dataclasses are the contract between the extractors (which make an `Article` out of a page),
+the detector (which compares two of them) and storage (which writes them). They hold values only:
+no behaviour that needs a clock, the network or a database.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SEVERITIES = ("none", "low", "medium", "high")
+
+
+def severity_rank(severity: str) -> int:
+    """Position of a severity in SEVERITIES; unknown names rank lowest so they never alert."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count with its measure, as stated in one sentence: "22 killed", "مقتل 22 شخصاً"."""
+
+    measure: str          # killed, injured, missing, arrested, displaced, other
+    value: int
+    sentence: str         # the sentence as shown on the page (not normalized)
+    qualifier: str = ""   # "at_least", "more_than", "about", "" (exact)
+    approximate: bool = False  # from a number word such as "dozens" / "عشرات"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Figure":
+        return cls(**{k: d[k] for k in ("measure", "value", "sentence", "qualifier", "approximate") if k in d})
+
+
+@dataclass(frozen=True)
+class Article:
+    """What an extractor read from one fetch of a page. Text is paragraphs separated by blank lines."""
+
+    url: str
+    title: str | None = None
+    text: str = ""
+    published_at: str | None = None   # ISO 8601 UTC, "2021-02-26T13:55:00Z"
+    updated_at: str | None = None
+    byline: str | None = None
+    lang: str | None = None
+    figures: tuple[Figure, ...] = field(default_factory=tuple)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["figures"] = [f.to_dict() for f in self.figures]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Article":
+        figs = tuple(Figure.from_dict(f) for f in d.get("figures") or ())
+        keys = ("url", "title", "text", "published_at", "updated_at", "byline", "lang")
+        return cls(**{k: d.get(k) for k in keys if k in d}, figures=figs)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing that changed between two versions, in the vocabulary of DESIGN.md's change kinds."""
+
+    kind: str
+    field: str
+    old: Any = None
+    new: Any = None
+    severity: str = "medium"
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "field": self.field, "old": self.old, "new": self.new,
+                "severity": self.severity, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result of comparing two versions: the changes and whether they deserve an alert."""
+
+    changes: tuple[Change, ...]
+    alert: bool
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)

@@ -1,0 +1,70 @@
+"""Normalization for comparison and search only, never for what is stored or shown.
+
+Two versions of a sentence that differ only in vowel marks, tatweel, alef/yaa/taa-marbuta variants,
+digit script, quote style or spacing are the same sentence to an editor. Everything here maps text to
+a comparison key; the original text is always kept beside it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+
+# Eastern Arabic (U+0660..0669) and Persian/Urdu (U+06F0..06F9) digits read as ASCII.
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+# Arabic vowel marks (tashkeel), Quranic annotation marks, superscript alef.
+TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+TATWEEL = "\u0640"
+
+# Letter variants unified for matching (a table, so adding one is a one-line change).
+LETTER_VARIANTS = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+    "ى": "ي", "ی": "ي", "ئ": "ي",
+    "ؤ": "و",
+    "ة": "ه",
+    "ک": "ك",
+})
+
+# Quotes, dashes and Arabic punctuation mapped to one form each.
+PUNCT_VARIANTS = str.maketrans({
+    "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
+    "–": "-", "—": "-", "−": "-",
+    "،": ",", "؛": ";", "؟": "?", "٫": ".", "٬": ",",
+})
+
+_SPACE = re.compile(r"\s+")
+_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+# Invisible characters: zero-width joiners/non-joiners, directional marks, BOM, soft hyphen.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+
+
+def ascii_digits(text: str) -> str:
+    """Eastern Arabic and Persian digits as ASCII digits (safe on any text)."""
+    return text.translate(DIGITS)
+
+
+def clean_space(text: str) -> str:
+    """Collapse runs of white space and drop invisible characters; the light touch used for storage."""
+    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def normalize(text: str) -> str:
+    """Comparison key that keeps punctuation: NFKC, no tashkeel/tatweel, unified letters and digits."""
+    t = unicodedata.normalize("NFKC", text or "")
+    t = _INVISIBLE.sub("", t)
+    t = TASHKEEL.sub("", t).replace(TATWEEL, "")
+    t = t.translate(LETTER_VARIANTS).translate(PUNCT_VARIANTS).translate(DIGITS)
+    return _SPACE.sub(" ", t).strip().casefold()
+
+
+def loose(text: str) -> str:
+    """Comparison key without punctuation: two strings equal under it differ only cosmetically."""
+    return _SPACE.sub(" ", _PUNCT.sub(" ", normalize(text))).strip()
+
+
+def content_hash(fields: dict) -> str:
+    """SHA-256 of canonical JSON (sorted keys, no whitespace), as git-history does for its versions."""
+    blob = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
