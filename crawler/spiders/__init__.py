@@ -1,0 +1,1 @@
+"""marsad's spiders: discovery (feeds, sitemaps, section pages) and article checks."""

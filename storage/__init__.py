@@ -1,0 +1,10 @@
+"""SQLite storage through sqlite-utils: schema and migrations, the one transaction that records a check,
+and the reads the command line needs."""
+from .db import StorageError, open_db
+from .queries import article_by_url, due_articles, history, recent_changes, version_html
+from .record import CheckResult, Recorded, ensure_site, record_check, track
+from .schema import migrate, schema_version
+
+__all__ = ["CheckResult", "Recorded", "StorageError", "article_by_url", "due_articles", "ensure_site",
+           "history", "migrate", "open_db", "recent_changes", "record_check", "schema_version", "track",
+           "version_html"]
