@@ -150,8 +150,9 @@ def figures_in_sentence(sentence: str) -> list[Figure]:
         measure = _measure(tokens, i, T)
         if measure is None:
             continue
-        if 1900 <= value <= 2100 and not (nxt and _in(nxt[0][1], T["nouns"][measure])):
-            continue                                            # a year, unless "2000 قتيل"
+        if 1900 <= value <= 2100 and not (nxt and (_in(nxt[0][1], T["nouns"][measure])
+                                                   or _in(nxt[0][1], T["people"]))):
+            continue                                            # a year, unless "2000 قتيل", "1900 شخص"
         found.setdefault((measure, value), Figure(measure, value, sentence, _qualifier(tokens, i, T),
                                                   approximate))
     return list(found.values())

@@ -102,9 +102,9 @@ def _check_iso(value, name):
     return value
 
 
-def _check_url(value):
+def _check_url(value, hint="--url"):
     if value and not re.match(r"^https?://[^\s/]+", value):
-        raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint="--url")
+        raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=hint)
     return value
 
 
@@ -178,7 +178,7 @@ def crawl(obj, urls, site, once, as_json):
     from crawler.runner import CrawlSession, run_reactor
     from .jobs import check_due, check_urls, discover, make_store
     for u in urls:
-        _check_url(u)
+        _check_url(u, "URL")
     config = obj.config
     db = open_db(obj.db_path)
     store = make_store(db, config)

@@ -1,0 +1,210 @@
+"""The pure core: normalization, sentences, figures, compare(), summaries."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from detector import Article, compare, find_figures, normalize, summarize, version_hash
+from detector.figures import figures_in_sentence
+from detector.normalize import loose
+from detector.sentences import split_sentences
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "arabi-post-2021-02-26.txt"
+
+
+def art(text, title="t", **kw):
+    a = Article(url="u", title=title, text=text, **kw)
+    return Article(**{**a.__dict__, "figures": find_figures(a.title, a.text)})
+
+
+def figs(sentence):
+    return sorted((f.measure, f.value) for f in figures_in_sentence(sentence))
+
+
+# --- normalization -------------------------------------------------------------------------------
+
+def test_normalize_removes_tashkeel_tatweel_and_unifies_letters_and_digits():
+    assert normalize("قُتِلوا") == normalize("قتلوا")
+    assert normalize("الحصيلـــة") == normalize("الحصيلة")
+    assert normalize("إيران") == normalize("ايران")
+    assert normalize("٢٢ قتيلاً") == normalize("22 قتيلا")
+    assert normalize("مدرسة") == normalize("مدرسه")
+
+
+def test_loose_ignores_punctuation_and_quote_styles():
+    assert loose("روسيا “منزعجة”، اليوم.") == loose('روسيا "منزعجة" اليوم')
+
+
+# --- sentences -----------------------------------------------------------------------------------
+
+def test_arabic_comma_does_not_end_a_sentence_but_question_mark_and_semicolon_do():
+    s = [t for _, t in split_sentences("قال المرصد، الجمعة، إن الحصيلة ارتفعت. هل تتغير؟ ربما؛ لا أحد يعرف")]
+    assert s == ["قال المرصد، الجمعة، إن الحصيلة ارتفعت.", "هل تتغير؟", "ربما؛", "لا أحد يعرف"]
+
+
+def test_english_abbreviations_decimals_and_quotes():
+    s = [t for _, t in split_sentences('Mr. Kirby said the U.S. strike was "proportionate." It cost 3.5 million.')]
+    assert s == ['Mr. Kirby said the U.S. strike was "proportionate."', "It cost 3.5 million."]
+
+
+def test_paragraphs_are_kept_apart():
+    assert [p for p, _ in split_sentences("أ. ب.\n\nج.")] == [0, 0, 1]
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("حصيلة الضربة ترتفع لـ22 قتيلاً", [("killed", 22)]),
+    ("مقتل 22 شخصاً في غارة جوية", [("killed", 22)]),
+    ("ارتفعت حصيلة القتلى إلى 22", [("killed", 22)]),
+    ("أن 22 شخصاً من الميليشيات قد قُتلوا على الأقل", [("killed", 22)]),
+    ("22 killed in the strike", [("killed", 22)]),
+    ("The death toll rises to 22", [("killed", 22)]),
+    ("At least 30 people were injured", [("injured", 30)]),
+    ("وأصيب ٣٠ شخصاً بجروح", [("injured", 30)]),
+    ("مقتل ثلاثة أشخاص وإصابة 12 آخرين", [("injured", 12), ("killed", 3)]),
+    ("police arrested 12 protesters", [("arrested", 12)]),
+    ("the toll rose to at least 1,200", [("killed", 1200)]),
+])
+def test_tolls_in_arabic_and_english(sentence, expected):
+    assert figs(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "وأدى هجوم صاروخي في 15 فبراير/شباط على قاعدة جوية إلى مقتل مدني",
+    "إحياء الاتفاق النووي المبرم مع إيران عام 2015",
+    "لتدمير 3 شاحنات للذخيرة بشكل كامل",
+    "عند الساعة الواحدة بعد منتصف الليل",
+    "تم النشر: 2021/02/26 الساعة 13:55 بتوقيت غرينتش",
+    "He was 22 years old", "killed in 2015", "The 22-year-old was arrested", "no one was killed",
+    "Prices rose 22% after 3 attacks",
+])
+def test_times_dates_ages_and_counts_of_things_are_not_tolls(sentence):
+    assert figs(sentence) == []
+
+
+def test_seed_article_figures_are_all_22_killed():
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    found = find_figures(lines[0], "\n\n".join(l for l in lines[1:] if l.strip()))
+    assert found and {(f.measure, f.value) for f in found} == {("killed", 22)}
+
+
+def test_eastern_arabic_digits_equal_ascii():
+    assert figs("مقتل ٢٢ شخصاً") == figs("مقتل 22 شخصاً")
+
+
+def test_qualifier_at_least():
+    f = figures_in_sentence("وصل إلى 22 قتيلاً على الأقل")[0]
+    assert f.qualifier == "at_least"
+
+
+# --- compare ---------------------------------------------------------------------------------------
+
+V1 = art("قال المرصد إن 17 شخصاً قد قُتلوا.\n\nوأكد لافروف الخبر.", title="مقتل 17 شخصاً",
+         published_at="2021-02-26T13:55:00Z", updated_at="2021-02-26T13:55:00Z")
+V2 = art("قال المرصد إن 22 شخصاً قد قُتلوا.\n\nوأكد لافروف الخبر.\n\nوالعدد مرشح للارتفاع.",
+         title="حصيلة الضربة ترتفع لـ22 قتيلاً", published_at="2021-02-26T13:55:00Z",
+         updated_at="2021-02-26T13:58:00Z")
+
+
+def kinds(result):
+    return sorted(c.kind for c in result.changes)
+
+
+def test_revision_reports_figure_stamp_headline_and_paragraph():
+    r = compare(V1, V2)
+    by = {c.kind: c for c in r.changes}
+    assert by["figure_changed"].field == "killed"
+    assert (by["figure_changed"].old, by["figure_changed"].new) == (17, 22)
+    assert by["figure_changed"].detail["direction"] == "up" and by["figure_changed"].severity == "high"
+    assert (by["updated_time_changed"].old, by["updated_time_changed"].new) == ("2021-02-26T13:55:00Z",
+                                                                               "2021-02-26T13:58:00Z")
+    assert by["updated_time_changed"].severity == "low"
+    assert "title_changed" in by and "sentence_added" in by
+    assert r.alert
+    assert summarize(r.changes) == "killed: 17 → 22 (up) · updated 13:55 → 13:58 GMT · headline changed · 1 paragraph added"
+
+
+def test_falling_toll_is_medium_and_direction_down():
+    c = [c for c in compare(V2, V1).changes if c.kind == "figure_changed"][0]
+    assert c.detail["direction"] == "down" and c.severity == "medium"
+
+
+def test_only_the_updated_stamp_moving_does_not_alert():
+    later = Article(**{**V1.__dict__, "updated_at": "2021-02-26T14:30:00Z"})
+    r = compare(V1, later)
+    assert kinds(r) == ["updated_time_changed"] and not r.alert
+
+
+def test_diacritics_and_punctuation_only_are_cosmetic_and_never_alert():
+    edited = art("قال المَرصدُ إنّ 17 شخصاً قد قُتِلوا!\n\nوأكد لافروف «الخبر».", title="مقتل 17 شخصاً",
+                 published_at=V1.published_at, updated_at=V1.updated_at)
+    r = compare(V1, edited)
+    assert kinds(r) == ["cosmetic"] and not r.alert and r.changes[0].severity == "none"
+
+
+def test_correction_notice_is_its_own_kind():
+    fixed = art(V1.text + "\n\nتصحيح: ذكرت نسخة سابقة من هذا التقرير اسم الوزير خطأً.", title=V1.title,
+                published_at=V1.published_at, updated_at=V1.updated_at)
+    r = compare(V1, fixed)
+    assert kinds(r) == ["correction_added"] and r.changes[0].severity == "high"
+
+
+def test_moved_and_edited_sentences():
+    a = art("First sentence here. Second one is about the port. Third closes it.")
+    b = art("Third closes it. First sentence here. Second one is about the old port.")
+    k = kinds(compare(a, b))
+    assert "sentence_moved" in k and "sentence_edited" in k and "sentence_added" not in k
+
+
+def test_first_version_reports_nothing():
+    assert compare(None, V1).changes == ()
+
+
+def test_version_hash_ignores_figures_but_not_text():
+    assert version_hash(V1) == version_hash(Article(**{**V1.__dict__, "figures": ()}))
+    assert version_hash(V1) != version_hash(V2)
+
+
+def test_arabic_summary():
+    assert summarize(compare(V1, V2).changes, "ar").startswith("القتلى: من 17 إلى 22 (ارتفاع)")
+
+
+# --- properties ------------------------------------------------------------------------------------
+
+words = st.sampled_from(["المرصد", "قال", "إن", "الضربة", "سوريا", "the", "strike", "port", "said", "22", "قتيلاً",
+                         "شخصاً", "مقتل", "killed", "people"])
+texts = st.lists(st.lists(words, min_size=1, max_size=12).map(" ".join), min_size=1, max_size=6).map(
+    lambda ss: "\n\n".join(s + "." for s in ss))
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts, st.text(min_size=0, max_size=30))
+def test_compare_with_itself_reports_nothing(text, title):
+    a = art(text, title=title)
+    assert compare(a, a).changes == ()
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts, st.sampled_from(["fatha", "shadda", "tatweel", "spaces", "punctuation", "digits"]))
+def test_cosmetic_edits_never_alert(text, edit):
+    marks = {"fatha": "\u064e", "shadda": "\u0651", "tatweel": "\u0640"}
+    if edit in marks:
+        edited = text.replace("ل", "ل" + marks[edit]).replace("ق", "ق" + marks[edit])
+    elif edit == "spaces":
+        edited = text.replace(" ", "   ")
+    elif edit == "punctuation":
+        edited = text.replace(".", "!").replace("إن", "إن،")
+    else:
+        edited = text.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert not compare(art(text), art(edited)).alert
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=99999), st.sampled_from(["مقتل {} شخصاً", "{} قتيلاً", "أصيب {} شخصاً"]))
+def test_eastern_arabic_figure_equals_ascii_figure(n, template):
+    eastern = str(n).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert figs(template.format(n)) == figs(template.format(eastern))
+    assert figs(template.format(n)) != []
