@@ -83,6 +83,13 @@ def _figure_changes(policy, old: Article, new: Article) -> list[Change]:
 
 
 _NUMBER = re.compile(r"\d[\d,]*")
+_LETTER = re.compile(r"[^\W\d_]")
+FRAGMENT_WORDS = 3   # an added/removed "sentence" of fewer words is a label or a counter (Arabic prose packs 3 words)
+
+
+def is_fragment(sentence: str) -> bool:
+    """Labels ("Economy", "EILMELDUNG:"), counters ("24") and other scraps that are not prose."""
+    return len(sentence.split()) < FRAGMENT_WORDS or not _LETTER.search(sentence)
 
 
 def _only_numbers_differ(diff) -> bool:
@@ -99,10 +106,10 @@ def _sentence_changes(policy, old: Article, new: Article, figures_changed: bool)
         if is_correction(s.text):
             out.append(_change(policy, "correction_added", "text", None, s.text, {"paragraph": s.paragraph}))
         else:
-            out.append(_change(policy, "sentence_added", "text", None, s.text,
-                               {"paragraph": s.paragraph, "whole_paragraph": s.paragraph in whole_new}))
+            detail = {"paragraph": s.paragraph, "whole_paragraph": s.paragraph in whole_new}
+            out.append(_fragment_aware(policy, "sentence_added", None, s.text, detail))
     for s in al.removed:
-        out.append(_change(policy, "sentence_removed", "text", s.text, None, {"paragraph": s.paragraph}))
+        out.append(_fragment_aware(policy, "sentence_removed", s.text, None, {"paragraph": s.paragraph}))
     for o, n, ratio in al.edited:
         diff = word_diff(o.text, n.text)
         detail = {"ratio": round(ratio, 3), "diff": diff}
@@ -115,6 +122,12 @@ def _sentence_changes(policy, old: Article, new: Article, figures_changed: bool)
         out.append(_change(policy, "sentence_moved", "text", o.text, n.text,
                            {"from_paragraph": o.paragraph, "to_paragraph": n.paragraph}))
     return out
+
+
+def _fragment_aware(policy, kind, old, new, detail) -> Change:
+    if is_fragment(old or new):
+        return _change(policy, kind, "text", old, new, {**detail, "fragment": True}, "low")
+    return _change(policy, kind, "text", old, new, detail)
 
 
 def compare(previous: Article | None, current: Article, policy: Policy = DEFAULT_POLICY) -> Comparison:

@@ -24,7 +24,7 @@ PHRASES = {
            "stamp_gone": "{what} stamp removed", "paragraphs_added": "{n} paragraph{s} added",
            "sentences_added": "+{n} sentence{s}", "sentences_removed": "−{n} sentence{s}",
            "sentences_edited": "{n} sentence{s} edited", "sentences_moved": "{n} sentence{s} moved",
-           "nothing": "no change"},
+           "nothing": "no change", "minor": "minor text changes (labels, counters)"},
     "ar": {"title_changed": "تغيّر العنوان", "byline_changed": "تغيّر اسم الكاتب",
            "correction_added": "أضيف تصحيح", "cosmetic": "تعديلات شكلية فقط",
            "removed": "حُذف المقال (HTTP {status})", "updated": "التحديث من {old} إلى {new} بتوقيت غرينتش",
@@ -32,7 +32,8 @@ PHRASES = {
            "stamp_appeared": "ختم {what} صار {new} بتوقيت غرينتش", "stamp_gone": "حُذف ختم {what}",
            "paragraphs_added": "أضيفت فقرات: {n}", "sentences_added": "أضيفت جمل: {n}",
            "sentences_removed": "حُذفت جمل: {n}", "sentences_edited": "عُدّلت جمل: {n}",
-           "sentences_moved": "نُقلت جمل: {n}", "nothing": "لا تغيير"},
+           "sentences_moved": "نُقلت جمل: {n}", "nothing": "لا تغيير",
+           "minor": "تغييرات طفيفة (عناوين فرعية أو عدادات)"},
 }
 
 
@@ -82,9 +83,10 @@ def _count(p, key, n):
 def summarize(changes, lang: str = "en") -> str:
     """One line for a version: figures first, then stamps, headline, corrections, then sentence counts."""
     p = PHRASES[lang]
-    changes = [c for c in changes if c.detail.get("explained_by") is None]
+    minor = [c for c in changes if c.detail.get("fragment")]
+    changes = [c for c in changes if c.detail.get("explained_by") is None and not c.detail.get("fragment")]
     if not changes:
-        return p["nothing"]
+        return p["minor"] if minor else p["nothing"]
     order = ["removed", "figure_changed", "updated_time_changed", "published_time_changed", "title_changed",
              "correction_added", "byline_changed"]
     parts = [describe(c, lang) for k in order for c in changes if c.kind == k]

@@ -209,3 +209,11 @@ def test_eastern_arabic_figure_equals_ascii_figure(n, template):
     eastern = str(n).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
     assert figs(template.format(n)) == figs(template.format(eastern))
     assert figs(template.format(n)) != []
+
+
+def test_labels_and_counters_are_fragments_that_do_not_alert():
+    a = art("Economy\n\nThe minister said reforms would come this year.\n\n21")
+    b = art("Banking\n\nThe minister said reforms would come this year.\n\n24")
+    r = compare(a, b)
+    assert r.changes and all(c.severity == "low" and c.detail.get("fragment") for c in r.changes)
+    assert not r.alert and summarize(r.changes) == "minor text changes (labels, counters)"

@@ -134,3 +134,11 @@ def test_malformed_html_does_not_crash():
     a = extract(b"<html><body><h1>Title<p>Unclosed <b>tags <div></span>" + ARTICLE_BODY.encode() + b"</td>",
                 url="https://news.example/a")
     assert a.title and "Title" in a.title
+
+
+def test_microdata_stamp_of_another_item_is_not_the_article_stamp():
+    body = ('<div itemscope itemtype="https://schema.org/VideoObject">'
+            '<meta itemprop="datePublished" content="2015-01-02T16:00:31Z"></div>'
+            '<article itemscope itemtype="https://schema.org/NewsArticle"><h1>T</h1>'
+            '<meta itemprop="datePublished" content="2014-12-16T11:45:18-05:00">' + ARTICLE_BODY + "</article>")
+    assert extract(page(body, lang="en"), url="https://news.example/a").published_at == "2014-12-16T16:45:18Z"

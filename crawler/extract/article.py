@@ -58,9 +58,17 @@ def _first_text(tree, selectors) -> str | None:
     return None
 
 
+def _foreign_item(el) -> bool:
+    """True when a microdata property belongs to an item that is not the article (a video, an offer...)."""
+    scope = el.xpath("ancestor::*[@itemscope][1]/@itemtype")
+    return bool(scope) and not any(t in str(scope[0]).lower() for t in ("article", "posting", "webpage", "report"))
+
+
 def _meta(tree) -> dict[str, str]:
     out: dict[str, str] = {}
     for m in tree.iter("meta"):
+        if m.get("itemprop") and not (m.get("property") or m.get("name")) and _foreign_item(m):
+            continue
         key = m.get("property") or m.get("name") or m.get("itemprop") or m.get("http-equiv")
         val = m.get("content")
         if key and val and key.strip().lower() not in out:
@@ -124,6 +132,8 @@ def _visible_stamps(tree, zone) -> dict[str, str]:
     for node in tree.xpath("//body//text()[string-length(normalize-space()) > 3]"):
         s = str(node)
         parent = node.getparent()
+        while parent is not None and not isinstance(parent.tag, str):   # tail text of a comment
+            parent = parent.getparent()
         if parent is None or parent.tag in ("script", "style") or not re.search(r"\d|[٠-٩]", s + (parent.text_content()[:200] if len(s) < 12 else "")):
             continue
         chunk = clean_space(parent.text_content())
