@@ -20,7 +20,7 @@ test: $(BIN)/python
 	$(BIN)/python -m pytest -q
 
 bench: venv
-	$(BIN)/marsad bench
+	$(BIN)/python -m bench.corpus_sweep
 
 clean:
 	rm -rf $(VENV) marsad-demo.db* *.egg-info
