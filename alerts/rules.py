@@ -5,7 +5,7 @@ that records the changes, so an alert row exists exactly when its changes do.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from detector import Change, severity_rank
 

@@ -72,8 +72,8 @@ def main(argv=None) -> int:
         print(f"no corpora at {args.corpora}", file=sys.stderr)
         return 2
     r = run(args.corpora)
-    print(f"| pages | crashes | refused (clear error) | marsad extract ms median / p95 | plain trafilatura ms median / p95 |"
-          f" unchanged-body pairs | alerts on them |")
+    print("| pages | crashes | refused (clear error) | marsad extract ms median / p95 | plain trafilatura ms median / p95 |"
+          " unchanged-body pairs | alerts on them |")
     print("|---|---|---|---|---|---|---|")
     print(f"| {r['pages']} | {len(r['crashes'])} | {r['refused']} | {r['ms_median']:.1f} / {r['ms_p95']:.1f} |"
           f" {r['base_ms_median']:.1f} / {r['base_ms_p95']:.1f} | {r['negative_pairs']} | {r['negative_alerts']} |")

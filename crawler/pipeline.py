@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from crawler.items import DiscoveredItem, PageItem
 from crawler.spiders.articles import utc_now
-from storage import CheckResult, ensure_site, record_check, track
+from storage import ensure_site, record_check, track
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class RecordPipeline:
             return item
         if isinstance(item, PageItem):
             kw = {} if store.policy is None else {"policy": store.policy}
-            rec = record_check(store.db, CheckResult(**vars(item)), rules=store.rules, revisit=store.revisit, **kw)
+            rec = record_check(store.db, item, rules=store.rules, revisit=store.revisit, **kw)
             store.results.append((item, rec))
         elif isinstance(item, DiscoveredItem):
             site_id = ensure_site(store.db, item.site)

@@ -90,3 +90,24 @@ class Comparison:
     @property
     def changed(self) -> bool:
         return bool(self.changes)
+
+
+@dataclass
+class Fetch:
+    """What one fetch of a watched URL gave: an extracted Article, or the status/error that says why not.
+
+    The crawler yields it as its item and storage records it, so both share this one definition.
+    """
+
+    url: str
+    fetched_at: str
+    status: int | None = None
+    article: Article | None = None
+    html: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    bytes: int = 0
+    ms: int = 0
+    error: str | None = None
+    site: str | None = None
+    final_url: str | None = None

@@ -15,27 +15,13 @@ from typing import Callable
 import sqlite_utils
 
 from alerts.rules import matching
+from detector.models import Fetch
 from detector import DEFAULT_POLICY, Article, Change, Policy, compare, removed_change, summarize, version_hash
 
 REMOVED_STATUSES = (404, 410)
 
 
-@dataclass
-class CheckResult:
-    """What the crawler learnt from one fetch; exactly one of article / not_modified / error / status 404|410."""
-
-    url: str
-    fetched_at: str
-    status: int | None = None
-    article: Article | None = None
-    html: bytes | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    bytes: int = 0
-    ms: int = 0
-    error: str | None = None
-    site: str | None = None
-    final_url: str | None = None
+CheckResult = Fetch   # what the crawler learnt from one fetch (detector.models.Fetch)
 
 
 @dataclass

@@ -81,3 +81,13 @@ def test_history_and_changes_commands_read_the_crawl(marsad, site, db_path):
     assert "القتلى: من 17 إلى 22" in marsad("history", "--db", db_path, site.article_url, "--lang", "ar").stdout
     ch = marsad.json_lines("changes", "--db", db_path, "--min-severity", "high", "--json")
     assert {c["kind"] for c in ch} == {"figure_changed", "title_changed"}
+
+
+def test_huge_response_is_an_error_check_not_a_version(marsad, site, db_path, tmp_path):
+    cfg = tmp_path / "small.toml"
+    cfg.write_text("[politeness]\nmax_bytes = 20000\nretries = 0\n")
+    site.pages["/huge/2021/02/26/x/"] = (200, "text/html", b"<html><body>" + b"<p>word </p>" * 50_000 + b"</body></html>")
+    row = marsad.json_lines("--config", cfg, "crawl", "--db", db_path, site.base_url + "/huge/2021/02/26/x/",
+                            "--json")[0]
+    assert row["outcome"] == "error" and row["error"]
+    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM versions").fetchone()[0] == 0
