@@ -9,7 +9,9 @@ from __future__ import annotations
 import copy
 import json
 import re
+import warnings
 
+import htmldate
 import lxml.html
 import trafilatura
 from lxml import etree
@@ -19,7 +21,7 @@ from detector import Article, find_figures
 from detector.normalize import clean_space
 
 from . import meta_keys as K
-from .dates import label_of, parse_iso, parse_phrase
+from .dates import Stamp, label_of, read_iso, read_phrase
 from .encoding import NotHTML, decode
 from .profiles import Profile, profile_for
 
@@ -126,7 +128,7 @@ def _time_elements(tree):
     return out
 
 
-def _visible_stamps(tree, zone) -> dict[str, str]:
+def _visible_stamps(tree, zone, now=None) -> dict[str, Stamp]:
     """Stamps printed on the page with a label: 'تم النشر: ...', 'Updated ...'."""
     found: dict[str, str] = {}
     for node in tree.xpath("//body//text()[string-length(normalize-space()) > 3]"):
@@ -141,7 +143,7 @@ def _visible_stamps(tree, zone) -> dict[str, str]:
             continue
         kind = label_of(chunk)
         if kind and kind not in found:
-            stamp = parse_phrase(chunk, zone)
+            stamp = read_phrase(chunk, zone, now)
             if stamp:
                 found[kind] = stamp
         if len(found) == 2:
@@ -204,33 +206,72 @@ def _lang(tree, meta, text: str, profile) -> str | None:
     return None
 
 
-def _stamps(tree, meta, ld, profile) -> tuple[str | None, str | None]:
+def _first_value(tree, selectors) -> str | None:
+    """A stamp element's machine value (datetime=, content=) when it has one, else its text."""
+    for sel in selectors:
+        for el in _css(tree, sel):
+            v = el.get("datetime") or el.get("content") or clean_space(str(el.text_content()))
+            if v:
+                return v
+    return None
+
+
+def _htmldate_day(html_text: str, url: str | None) -> Stamp | None:
+    """Last resort for the published day: htmldate's heuristics (URL, scattered markup, text patterns).
+    Day precision only, so the stamp is a date-only ISO value ("2020-10-07"): no invented time."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            day = htmldate.find_date(html_text, original_date=True, extensive_search=True, url=url,
+                                     outputformat="%Y-%m-%d")
+    except Exception:          # htmldate is a heuristic helper; its failure must not fail extraction
+        return None
+    return Stamp(day, day) if day else None
+
+
+def _stamps(tree, meta, ld, profile, now: str | None, html_text: str | None = None,
+            url: str | None = None) -> dict[str, Stamp | None]:
+    """published/updated from the most trusted source that has each (see the module docstring)."""
     zone = profile.timezone if profile else None
-    found: dict[str, str | None] = {"published": None, "updated": None}
+
+    def either(v):
+        return (read_iso(v, zone) if v and re.match(r"\s*\d{4}-\d{2}-\d{2}", v) else None) or \
+            (read_phrase(v, zone, now) if v else None)
+
+    kinds = ("published", "updated")
+    found: dict[str, Stamp | None] = {k: None for k in kinds}
     sources = []
     if profile:
-        sources.append({k: parse_phrase(t, zone) or parse_iso(t, zone)
-                        for k in found if (t := _first_text(tree, profile.select(k)))})
-    sources.append({"published": parse_iso(_jsonld_value(ld, "datePublished"), zone),
-                    "updated": parse_iso(_jsonld_value(ld, "dateModified"), zone)})
-    sources.append({"published": next((v for k in K.PUBLISHED_META if (v := parse_iso(meta.get(k), zone))), None),
-                    "updated": next((v for k in K.UPDATED_META if (v := parse_iso(meta.get(k), zone))), None)})
+        sources.append({k: either(_first_value(tree, profile.select(k))) for k in kinds})
+    sources.append({"published": read_iso(_jsonld_value(ld, "datePublished"), zone),
+                    "updated": read_iso(_jsonld_value(ld, "dateModified"), zone)})
+    sources.append({"published": next((v for k in K.PUBLISHED_META if (v := read_iso(meta.get(k), zone))), None),
+                    "updated": next((v for k in K.UPDATED_META if (v := read_iso(meta.get(k), zone))), None)})
     times = _time_elements(tree)
-    sources.append({"published": next((parse_iso(v, zone) or parse_phrase(v, zone) for k, v in times if k == "published"), None),
-                    "updated": next((parse_iso(v, zone) or parse_phrase(v, zone) for k, v in times if k == "updated"), None)})
+    sources.append({k: next((st for kind, v in times if kind == k and (st := either(v))), None) for k in kinds})
     for source in sources:
         for k, v in source.items():
             if v and not found[k]:
                 found[k] = v
     if not found["published"] or not found["updated"]:
-        for k, v in _visible_stamps(tree, zone).items():
+        for k, v in _visible_stamps(tree, zone, now).items():
             found[k] = found[k] or v
     if not found["published"]:
-        found["published"] = next((parse_iso(v, zone) for k, v in times if k is None and v), None)
+        found["published"] = next((st for kind, v in times if kind is None and (st := either(v))), None)
+    if not found["published"] and html_text is not None:
+        found["published"] = _htmldate_day(html_text, url)
     pub, upd = found["published"], found["updated"]
-    if pub and upd and upd < pub:
-        upd = None                 # an updated stamp before publication is a template's, not the story's
-    return pub, upd
+    if pub and upd and upd.utc < pub.utc:
+        found["updated"] = None        # an updated stamp before publication is a template's, not the story's
+    return found
+
+
+def extract_stamps(body: bytes, url: str | None = None, fetched_at: str | None = None,
+                   content_type: str | None = None) -> dict[str, Stamp | None]:
+    """Only the stamps, each with its UTC instant and the calendar day as printed (for benchmarks)."""
+    html_text, _ = decode(body, content_type)
+    tree = parse_html(html_text)
+    return _stamps(tree, _meta(tree), _jsonld(tree), profile_for(url), fetched_at, html_text, url)
 
 
 def extract(body: bytes, url: str | None = None, fetched_at: str | None = None,
@@ -250,7 +291,8 @@ def extract(body: bytes, url: str | None = None, fetched_at: str | None = None,
     if title and paras and clean_space(paras[0]) == title:
         paras = paras[1:]
     text = "\n\n".join(paras)
-    published, updated = _stamps(tree, meta, ld, profile)
+    stamps = _stamps(tree, meta, ld, profile, fetched_at, html_text, url)
+    published, updated = (stamps[k].utc if stamps[k] else None for k in ("published", "updated"))
     byline = (profile and _first_text(tree, profile.select("byline"))) or _jsonld_value(ld, "author") \
         or next((meta[k] for k in K.AUTHOR_META if meta.get(k) and not meta[k].startswith("http")), None)
     return Article(url=url or "", title=title, text=text, published_at=published, updated_at=updated,

@@ -41,3 +41,18 @@ LABELS = {
 
 PM_MARKERS = ["م", "مساء", "مساءً", "ظهرا", "pm", "p.m."]
 AM_MARKERS = ["ص", "صباحا", "صباحاً", "فجرا", "am", "a.m."]
+
+# Relative stamps: "قبل 12 دقيقة", "منذ ساعتين", "2 hours ago". Unit words -> seconds; dual forms
+# ("ساعتين", two hours) carry their own count.
+RELATIVE_UNITS = {
+    "ثانية ثوان ثواني second seconds sec secs": 1,
+    "دقيقة دقائق دقيقه minute minutes min mins": 60,
+    "ساعة ساعات hour hours hr hrs": 3600,
+    "يوم أيام ايام يوما day days": 86400,
+    "أسبوع أسابيع اسبوع week weeks": 604800,
+}
+RELATIVE_DUALS = {"دقيقتين": 120, "دقيقتان": 120, "ساعتين": 7200, "ساعتان": 7200, "يومين": 172800, "يومان": 172800,
+                  "أسبوعين": 1209600}
+RELATIVE_BEFORE = ["قبل", "منذ"]       # Arabic puts the marker first
+RELATIVE_AFTER = ["ago"]               # English puts it last
+RELATIVE_ONE = ["an", "a", "one"]      # "an hour ago"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from detector.normalize import ascii_digits, normalize
@@ -16,8 +17,20 @@ from detector.normalize import ascii_digits, normalize
 from . import date_words as W
 
 
+class Stamp(NamedTuple):
+    """A stamp read from a page: the instant in UTC, and the calendar day as the page printed it
+    (what people label; it can differ from the UTC day near midnight)."""
+
+    utc: str
+    local_day: str
+
+
 def to_utc_iso(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _stamp(dt: datetime) -> Stamp:
+    return Stamp(to_utc_iso(dt), dt.strftime("%Y-%m-%d"))
 
 
 def _zone(name: str | None):
@@ -35,11 +48,16 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d
 
 def parse_iso(value: str | None, default_zone: str | None = None) -> str | None:
     """An ISO 8601 stamp as UTC ISO; a naive stamp is read in default_zone (UTC if none); junk -> None."""
+    st = read_iso(value, default_zone)
+    return st.utc if st else None
+
+
+def read_iso(value: str | None, default_zone: str | None = None) -> Stamp | None:
     if not value or not isinstance(value, str):
         return None
     m = _ISO.search(ascii_digits(value.strip()))
-    if not m:
-        return None
+    if not m:       # machine fields sometimes hold RFC 2822-like text: "Tue, Sep 15 2020 10:01:41 EDT"
+        return read_phrase(value, default_zone) if len(value) < 80 else None
     y, mo, d, h, mi, s, tz = m.groups()
     try:
         dt = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
@@ -57,7 +75,7 @@ def parse_iso(value: str | None, default_zone: str | None = None) -> str | None:
         dt = dt.replace(tzinfo=_zone(default_zone))
     if not 1990 <= dt.year <= 2100:
         return None
-    return to_utc_iso(dt)
+    return _stamp(dt)
 
 
 @lru_cache(maxsize=1)
@@ -120,12 +138,18 @@ def _find_zone(t: str, default_zone: str | None):
     return _zone(default_zone)
 
 
-def parse_phrase(text: str, default_zone: str | None = None) -> str | None:
-    """A visible stamp (date, optional time, optional zone) as UTC ISO, or None if it holds no date."""
+def parse_phrase(text: str, default_zone: str | None = None, now: str | None = None) -> str | None:
+    """A visible stamp (date, optional time, optional zone) as UTC ISO, or None if it holds no date.
+    Relative stamps ("منذ ساعتين", "2 hours ago") need `now`, the fetch time (UTC ISO)."""
+    st = read_phrase(text, default_zone, now)
+    return st.utc if st else None
+
+
+def read_phrase(text: str, default_zone: str | None = None, now: str | None = None) -> Stamp | None:
     t = normalize(text)
     date = _find_date(t)
     if not date:
-        return None
+        return _relative(t, now, default_zone) if now else None
     y, mo, d = date
     hour = minute = 0
     tm = _TIME.search(_NUMERIC_YMD.sub(" ", _NUMERIC_DMY.sub(" ", t)))
@@ -142,7 +166,41 @@ def parse_phrase(text: str, default_zone: str | None = None) -> str | None:
         return None
     if not 1990 <= dt.year <= 2100:
         return None
-    return to_utc_iso(dt)
+    return _stamp(dt)
+
+
+@lru_cache(maxsize=1)
+def _relative_tables():
+    units = {}
+    for words, secs in W.RELATIVE_UNITS.items():
+        for w in words.split():
+            units[normalize(w)] = secs
+    duals = {normalize(k): v for k, v in W.RELATIVE_DUALS.items()}
+    unit_alt = "|".join(sorted(map(re.escape, list(units) + list(duals)), key=len, reverse=True))
+    before = "|".join(map(re.escape, (normalize(w) for w in W.RELATIVE_BEFORE)))
+    after = "|".join(map(re.escape, W.RELATIVE_AFTER))
+    one = "|".join(W.RELATIVE_ONE)
+    pat_before = re.compile(rf"(?<!\w)(?:{before})\s+(?:(\d+)\s+)?({unit_alt})(?!\w)")
+    pat_after = re.compile(rf"(?<!\w)(\d+|{one})\s+({unit_alt})\s+(?:{after})(?!\w)")
+    return units, duals, pat_before, pat_after
+
+
+def _relative(t: str, now: str, default_zone) -> Stamp | None:
+    units, duals, pat_before, pat_after = _relative_tables()
+    m = pat_before.search(t) or pat_after.search(t)
+    if not m:
+        return None
+    count, unit = m.group(1), m.group(2)
+    if unit in duals:
+        secs = duals[unit]
+    else:
+        n = int(count) if count and count.isdigit() else 1
+        secs = n * units[unit]
+    base = read_iso(now)
+    if not base:
+        return None
+    dt = datetime.strptime(base.utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) - timedelta(seconds=secs)
+    return _stamp(dt.astimezone(_zone(default_zone)))
 
 
 def label_of(text: str) -> str | None:
