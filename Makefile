@@ -20,7 +20,8 @@ test: $(BIN)/python
 	$(BIN)/python -m pytest -q
 
 bench: venv
-	$(BIN)/python -m bench.corpus_sweep
+	$(BIN)/marsad bench extraction
+	$(BIN)/marsad bench sweep
 
 clean:
 	rm -rf $(VENV) marsad-demo.db* *.egg-info

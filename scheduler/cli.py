@@ -250,6 +250,33 @@ def changes(obj, limit, since, min_severity, as_json):
             click.echo(f"{c['at']}  {c['severity']:6s} {describe(ch)}  {c['url']}")
 
 
+@main.group()
+def bench():
+    """Benchmarks over ../shared/corpora (results go in the README)."""
+
+
+@bench.command("extraction")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the published-day misses.")
+@_friendly
+def bench_extraction(verbose):
+    """Extraction quality and speed against trafilatura and htmldate, measured in the same run."""
+    from bench.extraction import report, run
+    res = run()
+    click.echo(report(res))
+    if verbose:
+        for corpus in ("htmldate_mediacloud", "arabic"):
+            for miss in res[corpus][3]:
+                click.echo("miss " + corpus + " " + " ".join(map(str, miss)))
+
+
+@bench.command("sweep")
+@_friendly
+def bench_sweep():
+    """Every corpus page extracted (crashes, speed) and false alerts on the unchanged-body pairs."""
+    from bench.corpus_sweep import main as sweep
+    raise SystemExit(sweep([]))
+
+
 def _num(v):
     return int(v) if isinstance(v, str) and v.isdigit() else v
 

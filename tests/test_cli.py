@@ -82,7 +82,13 @@ def test_every_command_and_option_is_documented_in_the_readme():
     import click
     from scheduler.cli import main
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = []
     for name, cmd in main.commands.items():
+        if isinstance(cmd, click.Group):
+            commands += [(f"{name} {sub}", c) for sub, c in cmd.commands.items()]
+        else:
+            commands.append((name, cmd))
+    for name, cmd in commands:
         assert f"marsad {name}" in readme, f"`marsad {name}` is not in the README"
         for p in cmd.params:
             if isinstance(p, click.Option) and not p.hidden:

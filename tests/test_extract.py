@@ -142,3 +142,41 @@ def test_microdata_stamp_of_another_item_is_not_the_article_stamp():
             '<article itemscope itemtype="https://schema.org/NewsArticle"><h1>T</h1>'
             '<meta itemprop="datePublished" content="2014-12-16T11:45:18-05:00">' + ARTICLE_BODY + "</article>")
     assert extract(page(body, lang="en"), url="https://news.example/a").published_at == "2014-12-16T16:45:18Z"
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("نشر قبل 12 دقيقة", "2021-02-26T13:48:00Z"),
+    ("آخر تحديث: منذ ساعتين", "2021-02-26T12:00:00Z"),
+    ("منذ ٣ أيام", "2021-02-23T14:00:00Z"),
+    ("Updated 2 hours ago", "2021-02-26T12:00:00Z"),
+    ("an hour ago", "2021-02-26T13:00:00Z"),
+])
+def test_relative_stamps_resolve_against_the_fetch_time(phrase, expected):
+    assert parse_phrase(phrase, now="2021-02-26T14:00:00Z") == expected
+    assert parse_phrase(phrase) is None            # without a fetch time there is nothing to resolve against
+
+
+def test_relative_updated_stamp_on_a_page_uses_fetched_at():
+    body = ('<article><h1>خبر</h1><div class="meta">تم النشر: 2021/02/26 الساعة 10:00 بتوقيت غرينتش</div>'
+            '<div class="meta">آخر تحديث: منذ ساعتين</div>' + ARTICLE_BODY + "</article>")
+    a = extract(page(body), url="https://news.example/a", fetched_at="2021-02-26T14:00:00Z")
+    assert (a.published_at, a.updated_at) == ("2021-02-26T10:00:00Z", "2021-02-26T12:00:00Z")
+
+
+def test_persian_digits_and_date_only_stamps():
+    assert parse_phrase("تاریخ انتشار: ۱۴۰۲ ۲۰۲۴/۰۳/۰۵") == "2024-03-05"
+    assert parse_phrase("5 مارس 2024") == "2024-03-05"
+    assert parse_iso("2024-03-05") == "2024-03-05"
+
+
+def test_date_only_stamp_yields_to_a_precise_one_of_the_same_day():
+    head = '<meta property="article:published_time" content="2024-03-05T08:10:00Z">'
+    body = '<article><h1>T</h1><time class="published" datetime="2024-03-05">5 March</time>' + ARTICLE_BODY + "</article>"
+    assert extract(page(body, head, "en"), url="https://news.example/a").published_at == "2024-03-05T08:10:00Z"
+
+
+def test_iso_8859_6_page_decodes():
+    html = ('<html lang="ar"><head><meta charset="iso-8859-6"></head><body><article><h1>مقتل 22 شخصا في غارة</h1>'
+            + ARTICLE_BODY.replace("ً", "") + "</article></body></html>")
+    a = extract(html.encode("iso-8859-6", errors="ignore"), url="https://news.example/a")
+    assert a.title == "مقتل 22 شخصا في غارة" and "المرصد السوري" in a.text

@@ -128,6 +128,10 @@ def _time_elements(tree):
     return out
 
 
+# Cheap pre-filter before the label parser: a digit, or a relative-time word ("منذ ساعتين", "an hour ago").
+_MAYBE_STAMP = re.compile(r"\d|[٠-٩۰-۹]|منذ|قبل|\bago\b", re.IGNORECASE)
+
+
 def _visible_stamps(tree, zone, now=None) -> dict[str, Stamp]:
     """Stamps printed on the page with a label: 'تم النشر: ...', 'Updated ...'."""
     found: dict[str, str] = {}
@@ -136,7 +140,9 @@ def _visible_stamps(tree, zone, now=None) -> dict[str, Stamp]:
         parent = node.getparent()
         while parent is not None and not isinstance(parent.tag, str):   # tail text of a comment
             parent = parent.getparent()
-        if parent is None or parent.tag in ("script", "style") or not re.search(r"\d|[٠-٩]", s + (parent.text_content()[:200] if len(s) < 12 else "")):
+        if parent is None or parent.tag in ("script", "style"):
+            continue
+        if not _MAYBE_STAMP.search(s if len(s) >= 12 else parent.text_content()[:200]):
             continue
         chunk = clean_space(parent.text_content())
         if len(chunk) > 160 or parent.xpath(K.NOT_ARTICLE_XPATH):
@@ -151,31 +157,53 @@ def _visible_stamps(tree, zone, now=None) -> dict[str, Stamp]:
     return found
 
 
+LINK_DENSITY = 0.8   # a block whose text is mostly link text is a related-stories list, not prose
+
+
+def _mostly_links(el) -> bool:
+    text = len(clean_space(str(el.text_content())))
+    if not text:
+        return False
+    links = sum(len(clean_space(str(a.text_content()))) for a in el.iter("a"))
+    return links / text >= LINK_DENSITY or clean_space(str(el.text_content())).rstrip(":：") in MORE_LABELS
+
+
+MORE_LABELS = {"More", "Read more", "Related", "Also read", "اقرأ أيضا", "اقرأ أيضاً", "اقرأ المزيد", "المزيد",
+               "تحميل المزيد", "ذات صلة", "مواضيع ذات صلة"}
+
+
 def _body_paragraphs(tree, profile: Profile) -> list[str] | None:
+    """Paragraphs of every element the first matching body selector finds (some templates split the
+    body into many blocks), minus the profile's noise; None when no selector matches."""
     for sel in profile.select("body"):
         els = _css(tree, sel)
+        els = [e for e in els if not any(a in els for a in e.iterancestors())]
         if not els:
             continue
-        body = copy.deepcopy(els[0])
-        for drop in profile.select("drop"):
-            for el in _css(body, drop):
-                el.drop_tree()
         paras = []
-        for el in body.iter():
-            if el.tag in BLOCKS and not any(a.tag in BLOCKS for a in el.iterancestors() if a is not body):
-                t = clean_space(str(el.text_content()))
-                if t:
-                    paras.append(t)
-        if not paras:
-            paras = [clean_space(x) for x in str(body.text_content()).split("\n") if clean_space(x)]
-        return paras
+        for found in els:
+            body = copy.deepcopy(found)
+            for drop in profile.select("drop"):
+                for el in _css(body, drop):
+                    el.drop_tree()
+            blocks = [el for el in body.iter() if el.tag in BLOCKS
+                      and not any(a.tag in BLOCKS for a in el.iterancestors() if a is not body)]
+            if body.tag in BLOCKS:
+                blocks = [body]
+            texts = [clean_space(str(el.text_content())) for el in blocks if not _mostly_links(el)]
+            if not blocks:
+                texts = [clean_space(x) for x in str(body.text_content()).split("\n")]
+            paras += [t for t in texts if t]
+        if paras:
+            return paras
     return None
 
 
 def _generic_paragraphs(html_text: str, url: str | None) -> list[str]:
     out = trafilatura.extract(html_text, url=url, output_format="txt", include_comments=False,
                               include_tables=False, deduplicate=False)
-    return [clean_space(line) for line in (out or "").split("\n") if clean_space(line)]
+    lines = (clean_space(line) for line in (out or "").split("\n"))
+    return [line for line in lines if line and line.rstrip(":：") not in MORE_LABELS]
 
 
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,40}$")
@@ -204,6 +232,11 @@ def _lang(tree, meta, text: str, profile) -> str | None:
     if ar or lat:
         return "ar" if ar >= lat else "en"
     return None
+
+
+def _refines(have: Stamp, new: Stamp) -> bool:
+    """A precise stamp replaces a date-only one of the same printed day."""
+    return len(have.utc) == 10 and len(new.utc) > 10 and have.local_day == new.local_day
 
 
 def _first_value(tree, selectors) -> str | None:
@@ -251,7 +284,7 @@ def _stamps(tree, meta, ld, profile, now: str | None, html_text: str | None = No
     sources.append({k: next((st for kind, v in times if kind == k and (st := either(v))), None) for k in kinds})
     for source in sources:
         for k, v in source.items():
-            if v and not found[k]:
+            if v and (not found[k] or _refines(found[k], v)):
                 found[k] = v
     if not found["published"] or not found["updated"]:
         for k, v in _visible_stamps(tree, zone, now).items():

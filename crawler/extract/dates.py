@@ -59,6 +59,12 @@ def read_iso(value: str | None, default_zone: str | None = None) -> Stamp | None
     if not m:       # machine fields sometimes hold RFC 2822-like text: "Tue, Sep 15 2020 10:01:41 EDT"
         return read_phrase(value, default_zone) if len(value) < 80 else None
     y, mo, d, h, mi, s, tz = m.groups()
+    if h is None:                # "2024-03-05": a day, kept as a day
+        try:
+            day = datetime(int(y), int(mo), int(d)).strftime("%Y-%m-%d")
+        except ValueError:
+            return None
+        return Stamp(day, day) if 1990 <= int(y) <= 2100 else None
     try:
         dt = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
     except ValueError:
@@ -153,6 +159,12 @@ def read_phrase(text: str, default_zone: str | None = None, now: str | None = No
     y, mo, d = date
     hour = minute = 0
     tm = _TIME.search(_NUMERIC_YMD.sub(" ", _NUMERIC_DMY.sub(" ", t)))
+    if not tm:                  # a day without a time: kept as a date-only ISO value, no invented midnight
+        try:
+            day = datetime(y, mo, d).strftime("%Y-%m-%d")
+        except (ValueError, TypeError):
+            return None
+        return Stamp(day, day) if 1990 <= y <= 2100 else None
     if tm:
         hour, minute = int(tm.group(1)), int(tm.group(2))
         marker = (tm.group(4) or "").replace(".", "").lower()
