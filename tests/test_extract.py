@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract import ExtractionError, extract, profile_for
-from crawler.extract.dates import parse_iso, parse_phrase
+from crawler.extract.dates import label_of, parse_iso, parse_phrase
 from scheduler.demo_site import render_article
 
 from .conftest import ARTICLE_URL
@@ -98,9 +98,22 @@ def test_header_clock_is_not_the_article_stamp():
     ("Updated 5:02 PM GMT, 3 March 2024", "2024-03-03T17:02:00Z"),
     ("Published February 26, 2021 at 9:05 am EST", "2021-02-26T14:05:00Z"),
     ("محدثة 26/02/2021 13:58 GMT+0400", "2021-02-26T09:58:00Z"),
+    ("Last updated: 14 January 2024 at 18:05 GMT", "2024-01-14T18:05:00Z"),
+    ("تم النشر: 3 يناير 2024 - 9:15 صباحاً بتوقيت القاهرة", "2024-01-03T07:15:00Z"),
+    ("نشر بتاريخ 7 فيفري 2023 على الساعة 15:40", "2023-02-07T15:40:00Z"),
+    ("الأحد 21 تموز/يوليو 2024 - 10:05 م بتوقيت بيروت", "2024-07-21T19:05:00Z"),
 ])
 def test_visible_date_phrases(phrase, expected):
     assert parse_phrase(phrase) == expected
+
+
+@pytest.mark.parametrize("phrase, kind", [
+    ("تم النشر: 2021/02/26", "published"), ("نُشر في 26 شباط 2021", "published"), ("تاريخ النشر: 3 مايو 2024", "published"),
+    ("تم التحديث: 2021/02/26", "updated"), ("آخر تحديث: منذ ساعتين", "updated"), ("محدثة 26/02/2021", "updated"),
+    ("Published 3 March 2024", "published"), ("Updated 5:02 PM GMT", "updated"), ("Last updated on 3 March", "updated"),
+])
+def test_labels_say_which_stamp(phrase, kind):
+    assert label_of(phrase) == kind
 
 
 def test_iso_parsing_edge_cases():
