@@ -56,7 +56,8 @@ def run(corpora: Path) -> dict:
         if p["body_change_estimate"] != "none":
             continue
         negatives += 1
-        old, new = extract(read_html(p["old_html"])), extract(read_html(p["new_html"]))
+        old = extract(read_html(p["old_html"]), url=p.get("url_old"))
+        new = extract(read_html(p["new_html"]), url=p.get("url_new"))
         alerts += compare(old, new).alert
     return {"pages": len(pages), "crashes": crashes, "refused": refused,
             "ms_median": statistics.median(ours) * 1000, "ms_p95": _pct(ours, 0.95) * 1000,

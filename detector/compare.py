@@ -53,10 +53,22 @@ def _change(policy: Policy, kind: str, fld: str, old, new, detail=None, severity
     return Change(kind, fld, old, new, policy.severity_of(kind, severity), detail or {})
 
 
-def _time_change(policy, kind, fld, old, new):
+def _is_day(stamp: str | None) -> bool:
+    return bool(stamp) and len(stamp) == 10          # "2024-03-05": a day without a time
+
+
+def _time_change(policy, kind, fld, old, new, previous: Article):
     if old == new:
         return []
+    if _is_day(old) or _is_day(new):
+        if old and new and old[:10] == new[:10]:
+            return []                                  # the same day, now with (or without) its time
+        # a day-precision stamp is a guess (often htmldate's, on a page with no stamp): recorded, quiet
+        return [_change(policy, kind, fld, old, new, {"note": "day precision"}, "low")]
     if old and new:
+        if kind == "published_time_changed" and new == previous.updated_at:
+            # the page now calls its last update its publication time: a template change, not a backdating
+            return [_change(policy, kind, fld, old, new, {"note": "now the previous update time"}, "low")]
         return [_change(policy, kind, fld, old, new)]
     # A stamp that appears or vanishes is usually the page template, not the story: recorded, quiet.
     return [_change(policy, kind, fld, old, new, {"note": "appeared" if new else "disappeared"}, "low")]
@@ -139,8 +151,9 @@ def compare(previous: Article | None, current: Article, policy: Policy = DEFAULT
         changes.append(_change(policy, "title_changed", "title", previous.title, current.title,
                                {"diff": word_diff(previous.title or "", current.title or "")}))
     changes += _time_change(policy, "published_time_changed", "published_at",
-                            previous.published_at, current.published_at)
-    changes += _time_change(policy, "updated_time_changed", "updated_at", previous.updated_at, current.updated_at)
+                            previous.published_at, current.published_at, previous)
+    changes += _time_change(policy, "updated_time_changed", "updated_at", previous.updated_at, current.updated_at,
+                            previous)
     if loose(previous.byline or "") != loose(current.byline or ""):
         changes.append(_change(policy, "byline_changed", "byline", previous.byline, current.byline))
     figures = _figure_changes(policy, previous, current)

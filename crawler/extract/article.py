@@ -200,8 +200,10 @@ def _body_paragraphs(tree, profile: Profile) -> list[str] | None:
 
 
 def _generic_paragraphs(html_text: str, url: str | None) -> list[str]:
+    """trafilatura in precision mode: it drops teaser, rotator and related-story blocks that its default
+    mode keeps (on the corpora: 2 false alerts on 96 unchanged pairs instead of 5, body F1 0.957 vs 0.959)."""
     out = trafilatura.extract(html_text, url=url, output_format="txt", include_comments=False,
-                              include_tables=False, deduplicate=False)
+                              include_tables=False, deduplicate=False, favor_precision=True)
     lines = (clean_space(line) for line in (out or "").split("\n"))
     return [line for line in lines if line and line.rstrip(":：") not in MORE_LABELS]
 

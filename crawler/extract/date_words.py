@@ -29,6 +29,7 @@ TIMEZONES = {
     "بتوقيت الجزائر": "Africa/Algiers", "بتوقيت تونس": "Africa/Tunis", "بتوقيت إسطنبول": "Europe/Istanbul",
     "بتوقيت أنقرة": "Europe/Istanbul", "bst": "Europe/London", "edt": "America/New_York",
     "est": "America/New_York", "et": "America/New_York", "cet": "Europe/Paris", "cest": "Europe/Paris",
+    "ist": "Asia/Kolkata", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
 }
 
 # Labels that say which stamp a phrase is.
