@@ -3,6 +3,7 @@ from .compare import DEFAULT_POLICY, Policy, compare, removed_change
 from .figures import find_figures
 from .models import Article, Change, Comparison, Figure, SEVERITIES, severity_rank
 from .normalize import content_hash, normalize
+from .render import direction, render_html, render_text
 from .summary import describe, summarize
 
 VERSIONED_FIELDS = ("title", "text", "published_at", "updated_at", "byline")
@@ -15,4 +16,4 @@ def version_hash(article: Article) -> str:
 
 __all__ = ["Article", "Change", "Comparison", "Figure", "Policy", "DEFAULT_POLICY", "SEVERITIES", "compare",
            "content_hash", "describe", "find_figures", "normalize", "removed_change", "severity_rank",
-           "summarize", "version_hash", "VERSIONED_FIELDS"]
+           "summarize", "version_hash", "VERSIONED_FIELDS", "direction", "render_html", "render_text"]

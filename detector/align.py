@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .normalize import loose
+from .normalize import loose, normalize
 from .sentences import split_sentences
+from .volatile import mask
 
 EDIT_SIMILARITY = 0.5   # word-level ratio above which a replaced sentence counts as edited
 
@@ -34,8 +35,13 @@ class Alignment:
     new_paragraph_sizes: dict[int, int]
 
 
+def sentence_key(sentence: str) -> str:
+    """What two sentences must share to be the same sentence: cosmetics, relative times, counters aside."""
+    return loose(mask(normalize(sentence)))
+
+
 def sentences_of(text: str) -> list[Sentence]:
-    return [Sentence(p, i, s, loose(s)) for i, (p, s) in enumerate(split_sentences(text))]
+    return [Sentence(p, i, s, sentence_key(s)) for i, (p, s) in enumerate(split_sentences(text))]
 
 
 def word_ratio(a: str, b: str) -> float:

@@ -87,6 +87,8 @@ def _figure_changes(policy, old: Article, new: Article) -> list[Change]:
             continue
         direction = "up" if b is None or a.value > b.value else "down"
         detail = {"direction": direction, "sentence": a.sentence, "qualifier": a.qualifier}
+        if a.subject:
+            detail["subject"] = a.subject
         if b is not None:
             detail["old_sentence"] = b.sentence
         out.append(_change(policy, "figure_changed", measure, b.value if b else None, a.value, detail,
@@ -109,8 +111,20 @@ def _only_numbers_differ(diff) -> bool:
     return bool(changed) and not _NUMBER.sub("", loose(changed)).strip(" -")
 
 
+def _fold_live_entries(policy, changes: list[Change]) -> list[Change]:
+    """A live blog's new entries are one change ("+3 entries"), not a storm of sentence_added."""
+    added = [c for c in changes if c.kind == "sentence_added"]
+    rest = [c for c in changes if c.kind != "sentence_added"]
+    paragraphs = sorted({c.detail.get("paragraph") for c in added})
+    text = "\n\n".join(" ".join(c.new for c in added if c.detail.get("paragraph") == p) for p in paragraphs)
+    folded = _change(policy, "sentence_added", "text", None, text,
+                     {"live_blog": True, "entries": len(paragraphs), "sentences": len(added)})
+    return rest + [folded]
+
+
 def _sentence_changes(policy, old: Article, new: Article, figures_changed: bool) -> list[Change]:
     al = align(old.text, new.text)
+    current_live = new.live
     out = []
     whole_new = {p for p, size in al.new_paragraph_sizes.items()
                  if sum(1 for s in al.added if s.paragraph == p) == size}
@@ -120,6 +134,8 @@ def _sentence_changes(policy, old: Article, new: Article, figures_changed: bool)
         else:
             detail = {"paragraph": s.paragraph, "whole_paragraph": s.paragraph in whole_new}
             out.append(_fragment_aware(policy, "sentence_added", None, s.text, detail))
+    if current_live and sum(1 for c in out if c.kind == "sentence_added") > 1:
+        out = _fold_live_entries(policy, out)
     for s in al.removed:
         out.append(_fragment_aware(policy, "sentence_removed", s.text, None, {"paragraph": s.paragraph}))
     for o, n, ratio in al.edited:

@@ -59,6 +59,9 @@ palestinians israelis migrants protesters police officers workers residents
 # Words that may link a number to its people word: "dozens of people", "عشرات من المدنيين".
 LINKS = "of من".split()
 
+# People words too general to name the subject; the subject is then read after "من"/"of".
+GENERIC_PEOPLE = "شخص شخصا شخصاً أشخاص آخر آخرين آخرون people persons others more".split()
+
 # A number followed by one of these is a date, a time, an age, a share, or an amount: never a toll.
 BLOCK_AFTER = """
 يناير فبراير مارس أبريل إبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from . import figure_cues as cues
 from .models import Figure
-from .normalize import normalize
+from .normalize import ascii_digits, normalize
 from .sentences import split_sentences
 
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
@@ -33,7 +33,8 @@ def _tables():
     qualifiers = {q: [tuple(normalize(p).split()) for p in v] for q, v in cues.QUALIFIERS.items()}
     numwords = {normalize(k): v for k, v in cues.NUMBER_WORDS.items()}
     return dict(nouns=nouns, verbs=verbs, phrases=phrases, qualifiers=qualifiers, numwords=numwords,
-                connectors=_norm_words(cues.CONNECTORS), links=_norm_words(cues.LINKS), people=_norm_words(cues.PEOPLE),
+                connectors=_norm_words(cues.CONNECTORS), links=_norm_words(cues.LINKS),
+                generic=_norm_words(cues.GENERIC_PEOPLE), people=_norm_words(cues.PEOPLE),
                 block_after=_norm_words(cues.BLOCK_AFTER), block_before=_norm_words(cues.BLOCK_BEFORE))
 
 
@@ -129,16 +130,36 @@ def _qualifier(tokens: list[str], i: int, T) -> str:
     return ""
 
 
+PHONE_DIGITS = 7     # a bare run of this many digits is a phone or reference number, not a count
+
+
+def _subject(tokens: list[str], raw: list[str] | None, i: int, T) -> str:
+    """The people word after the number, or after "من"/"of" when that word is generic ("22 شخصاً من
+    الميليشيات" -> "الميليشيات"), taken from the raw sentence so it is shown as printed."""
+    after = _words_at(tokens, i + 1, 1, 6)
+    for k, (pos, w) in enumerate(after):
+        if _in(w, T["people"]) and not _in(w, T["generic"]):
+            return raw[pos] if raw else w
+        if _in(w, T["links"]) and k + 1 < len(after):
+            pos2, w2 = after[k + 1]
+            return raw[pos2] if raw else w2
+    return ""
+
+
 def figures_in_sentence(sentence: str) -> list[Figure]:
     """Figures stated in one sentence, at most one per (measure, value)."""
     T = _tables()
     tokens = tokenize(normalize(sentence))
+    raw = tokenize(ascii_digits(sentence))
+    raw = raw if len(raw) == len(tokens) else None        # positions line up unless NFKC split a token
     found: dict[tuple[str, int], Figure] = {}
     for i, tok in enumerate(tokens):
         num = _number(tok, T["numwords"])
         if num is None:
             continue
         value, approximate = num
+        if tok.isdigit() and len(tok) >= PHONE_DIGITS or (i > 0 and tokens[i - 1] == "+"):
+            continue
         prev = _words_at(tokens, i - 1, -1, 1)
         nxt = _words_at(tokens, i + 1, 1, 1)
         if prev and _in(prev[0][1], T["block_before"]):
@@ -154,7 +175,7 @@ def figures_in_sentence(sentence: str) -> list[Figure]:
                                                    or _in(nxt[0][1], T["people"]))):
             continue                                            # a year, unless "2000 قتيل", "1900 شخص"
         found.setdefault((measure, value), Figure(measure, value, sentence, _qualifier(tokens, i, T),
-                                                  approximate))
+                                                  approximate, _subject(tokens, raw, i, T)))
     return list(found.values())
 
 

@@ -26,13 +26,15 @@ class Figure:
     sentence: str         # the sentence as shown on the page (not normalized)
     qualifier: str = ""   # "at_least", "more_than", "about", "" (exact)
     approximate: bool = False  # from a number word such as "dozens" / "عشرات"
+    subject: str = ""          # who, where stated: "civilians", "الميليشيات" (as printed)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Figure":
-        return cls(**{k: d[k] for k in ("measure", "value", "sentence", "qualifier", "approximate") if k in d})
+        return cls(**{k: d[k] for k in ("measure", "value", "sentence", "qualifier", "approximate", "subject")
+                      if k in d})
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Article:
     byline: str | None = None
     lang: str | None = None
     figures: tuple[Figure, ...] = field(default_factory=tuple)
+    live: bool = False                # a live blog (JSON-LD LiveBlogPosting): entries are appended
 
     @property
     def paragraphs(self) -> list[str]:
@@ -60,7 +63,7 @@ class Article:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Article":
         figs = tuple(Figure.from_dict(f) for f in d.get("figures") or ())
-        keys = ("url", "title", "text", "published_at", "updated_at", "byline", "lang")
+        keys = ("url", "title", "text", "published_at", "updated_at", "byline", "lang", "live")
         return cls(**{k: d.get(k) for k in keys if k in d}, figures=figs)
 
 

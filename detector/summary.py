@@ -24,7 +24,8 @@ PHRASES = {
            "stamp_gone": "{what} stamp removed", "paragraphs_added": "{n} paragraph{s} added",
            "sentences_added": "+{n} sentence{s}", "sentences_removed": "−{n} sentence{s}",
            "sentences_edited": "{n} sentence{s} edited", "sentences_moved": "{n} sentence{s} moved",
-           "nothing": "no change", "minor": "minor text changes (labels, counters)"},
+           "nothing": "no change", "minor": "minor text changes (labels, counters)",
+           "live_entries": "live blog: +{n} entr{s}"},
     "ar": {"title_changed": "تغيّر العنوان", "byline_changed": "تغيّر اسم الكاتب",
            "correction_added": "أضيف تصحيح", "cosmetic": "تعديلات شكلية فقط",
            "removed": "حُذف المقال (HTTP {status})", "updated": "التحديث من {old} إلى {new} بتوقيت غرينتش",
@@ -33,7 +34,7 @@ PHRASES = {
            "paragraphs_added": "أضيفت فقرات: {n}", "sentences_added": "أضيفت جمل: {n}",
            "sentences_removed": "حُذفت جمل: {n}", "sentences_edited": "عُدّلت جمل: {n}",
            "sentences_moved": "نُقلت جمل: {n}", "nothing": "لا تغيير",
-           "minor": "تغييرات طفيفة (عناوين فرعية أو عدادات)"},
+           "minor": "تغييرات طفيفة (عناوين فرعية أو عدادات)", "live_entries": "تغطية مباشرة: أضيفت مداخلات: {n}"},
 }
 
 
@@ -90,7 +91,10 @@ def summarize(changes, lang: str = "en") -> str:
     order = ["removed", "figure_changed", "updated_time_changed", "published_time_changed", "title_changed",
              "correction_added", "byline_changed"]
     parts = [describe(c, lang) for k in order for c in changes if c.kind == k]
-    added = [c for c in changes if c.kind == "sentence_added"]
+    for c in changes:
+        if c.kind == "sentence_added" and c.detail.get("live_blog"):
+            parts.append(p["live_entries"].format(n=c.detail["entries"], s="y" if c.detail["entries"] == 1 else "ies"))
+    added = [c for c in changes if c.kind == "sentence_added" and not c.detail.get("live_blog")]
     whole = {c.detail.get("paragraph") for c in added if c.detail.get("whole_paragraph")}
     loose_added = [c for c in added if not c.detail.get("whole_paragraph")]
     if whole:

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from crawler.extract import ExtractionError, ProfileError, extract
-from detector import compare, describe, summarize
+from detector import compare, describe, render_html, render_text, summarize
 from storage import StorageError, history as load_history, open_db, recent_changes
 
 from .config import ConfigError, load
@@ -143,10 +143,11 @@ def extract_cmd(files, url, fetched_at, as_json):
 @click.option("--new-fetched-at")
 @click.option("--json", "as_json", is_flag=True, help="Print {old, new, changes, alert} as JSON.")
 @click.option("--lang", type=click.Choice(["en", "ar"]), default="en", help="Language of the summary.")
+@click.option("--html", "as_html", is_flag=True, help="Print the diff as an HTML fragment (<ins>/<del>, dir=rtl).")
 @click.pass_obj
 @_common
 @_friendly
-def compare_cmd(obj, old, new, url, old_fetched_at, new_fetched_at, as_json, lang):
+def compare_cmd(obj, old, new, url, old_fetched_at, new_fetched_at, as_json, lang, as_html):
     """Compare two saved versions of a page and say what changed."""
     from .jobs import make_store
     _check_url(url), _check_iso(old_fetched_at, "--old-fetched-at"), _check_iso(new_fetched_at, "--new-fetched-at")
@@ -158,10 +159,10 @@ def compare_cmd(obj, old, new, url, old_fetched_at, new_fetched_at, as_json, lan
         _out({"old": _article_json(a), "new": _article_json(b), "changes": [c.to_dict() for c in result.changes],
               "alert": result.alert})
         return
-    click.echo(summarize(result.changes, lang))
-    for c in result.changes:
-        if not c.detail.get("explained_by"):
-            click.echo(f"  - [{c.severity}] {describe(c, lang)}" + (f": {c.new}" if c.kind.startswith(("sentence_added", "correction")) else ""))
+    if as_html:
+        click.echo(render_html(result.changes, lang))
+        return
+    click.echo(render_text(result.changes, lang))
     click.echo("alert: yes" if result.alert else "alert: no")
 
 

@@ -64,13 +64,13 @@ def track(db: sqlite_utils.Database, urls, now: str, site_id: int | None = None)
 
 
 def _latest(conn, article_id: int):
-    row = conn.execute("SELECT id, n, content_hash, title, text, published_at, updated_at, byline, lang, figures"
-                       " FROM versions WHERE article_id = ? ORDER BY n DESC LIMIT 1", [article_id]).fetchone()
+    row = conn.execute("SELECT id, n, content_hash, title, text, published_at, updated_at, byline, lang, figures,"
+                       " live FROM versions WHERE article_id = ? ORDER BY n DESC LIMIT 1", [article_id]).fetchone()
     if not row:
         return None
-    vid, n, h, title, text, pub, upd, byline, lang, figures = row
+    vid, n, h, title, text, pub, upd, byline, lang, figures, live = row
     art = Article.from_dict({"url": "", "title": title, "text": text or "", "published_at": pub,
-                             "updated_at": upd, "byline": byline, "lang": lang,
+                             "updated_at": upd, "byline": byline, "lang": lang, "live": bool(live),
                              "figures": json.loads(figures or "[]")})
     return vid, n, h, art
 
@@ -155,7 +155,7 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
         "byline": a.byline, "published_at": a.published_at, "updated_at": a.updated_at, "lang": a.lang,
         "text": a.text, "figures": json.dumps([f.to_dict() for f in a.figures], ensure_ascii=False),
         "summary": summarize(comparison.changes, "en") if latest else None,
-        "summary_ar": summarize(comparison.changes, "ar") if latest else None,
+        "summary_ar": summarize(comparison.changes, "ar") if latest else None, "live": int(a.live),
         "raw_html": zlib.compress(r.html) if r.html else None})
     if latest:
         _write_changes(conn, article_id, latest[0], vid, r.fetched_at, comparison.changes, rules, r.site,

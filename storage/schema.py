@@ -48,7 +48,12 @@ def _m1_core(db: sqlite_utils.Database) -> None:
     db["alerts"].create_index(["status", "next_attempt_at"])
 
 
-MIGRATIONS = [(1, "core tables", _m1_core)]
+def _m2_live(db: sqlite_utils.Database) -> None:
+    """Live blogs: remembered per version, since compare() folds their appended entries into one change."""
+    db["versions"].add_column("live", int, not_null_default=0)
+
+
+MIGRATIONS = [(1, "core tables", _m1_core), (2, "versions.live", _m2_live)]
 
 
 def migrate(db: sqlite_utils.Database) -> list[int]:

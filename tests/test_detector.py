@@ -217,3 +217,65 @@ def test_labels_and_counters_are_fragments_that_do_not_alert():
     r = compare(a, b)
     assert r.changes and all(c.severity == "low" and c.detail.get("fragment") for c in r.changes)
     assert not r.alert and summarize(r.changes) == "minor text changes (labels, counters)"
+
+
+@pytest.mark.parametrize("old, new", [
+    ("Updated 5 minutes ago. The port reopened on Monday.", "Updated 7 minutes ago. The port reopened on Monday."),
+    ("آخر تحديث قبل 5 دقائق. أعيد فتح الميناء يوم الإثنين.", "آخر تحديث منذ ساعتين. أعيد فتح الميناء يوم الإثنين."),
+    ("The video has 1,234 views. The port reopened on Monday.", "The video has 1,240 views. The port reopened on Monday."),
+    ("حصل المقال على 12 تعليقاً. أعيد فتح الميناء يوم الإثنين.", "حصل المقال على 15 تعليقاً. أعيد فتح الميناء يوم الإثنين."),
+])
+def test_relative_times_and_counters_are_not_changes(old, new):
+    r = compare(art(old), art(new))
+    assert [c.kind for c in r.changes] == ["cosmetic"] and not r.alert
+
+
+def test_a_stamp_known_only_to_the_day_never_alerts():
+    a = Article(**{**V1.__dict__, "published_at": "2015-01-02"})
+    b = Article(**{**V1.__dict__, "published_at": "2015-01-03"})
+    assert not compare(a, b).alert
+    refined = Article(**{**V1.__dict__, "published_at": "2021-02-26"})
+    assert compare(refined, V1).changes == ()          # the same day, now with its time
+
+
+def test_published_moving_onto_the_previous_update_is_a_template_change():
+    a = Article(**{**V1.__dict__, "published_at": "2015-10-15T02:19:15Z", "updated_at": "2015-12-11T14:28:34Z"})
+    b = Article(**{**V1.__dict__, "published_at": "2015-12-11T14:28:34Z", "updated_at": None})
+    assert not compare(a, b).alert
+    backdated = Article(**{**V1.__dict__, "published_at": "2021-02-20T09:00:00Z"})
+    c = compare(V1, backdated)
+    assert c.alert and c.changes[0].kind == "published_time_changed" and c.changes[0].severity == "medium"
+
+
+def test_live_blog_entries_are_one_change_not_a_storm():
+    old = Article(url="u", title="Live: strikes on the border", live=True,
+                  text="09:00 The first strike hit the crossing. Witnesses reported smoke.")
+    new = Article(url="u", title="Live: strikes on the border", live=True,
+                  text="11:00 Officials say the crossing will reopen tomorrow. Aid trucks are waiting.\n\n"
+                       "10:00 A second strike hit the warehouse district. Fire crews are at the scene.\n\n"
+                       "09:00 The first strike hit the crossing. Witnesses reported smoke.")
+    r = compare(old, new)
+    added = [c for c in r.changes if c.kind == "sentence_added"]
+    assert len(added) == 1 and added[0].detail == {"live_blog": True, "entries": 2, "sentences": 4}
+    assert summarize(r.changes) == "live blog: +2 entries"
+    plain = compare(Article(**{**old.__dict__, "live": False}), Article(**{**new.__dict__, "live": False}))
+    assert sum(c.kind == "sentence_added" for c in plain.changes) == 4
+
+
+def test_html_rendering_escapes_page_text_and_sets_direction():
+    from detector import render_html
+    a = art("قال المرصد إن 17 شخصاً قد قُتلوا.", title="<script>alert(1)</script> مقتل 17")
+    b = art("قال المرصد إن 22 شخصاً قد قُتلوا. <img src=x onerror=alert(2)> أضيفت جملة جديدة هنا.",
+            title="<script>alert(1)</script> مقتل 22")
+    html = render_html(compare(a, b).changes, "ar")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;img" in html
+    assert 'dir="rtl"' in html and "<ins>" in html and "<del>" in html
+
+
+def test_text_rendering_marks_edits():
+    from detector import render_text
+    a = art("The port reopened on Monday after the strike. Officials gave no details.")
+    b = art("The port reopened on Tuesday after the strike. Officials gave no details. Trade resumed.")
+    text = render_text(compare(a, b).changes)
+    assert "[-Monday-] {+Tuesday+}" in text and "+ Trade resumed." in text

@@ -193,3 +193,9 @@ def test_iso_8859_6_page_decodes():
             + ARTICLE_BODY.replace("ً", "") + "</article></body></html>")
     a = extract(html.encode("iso-8859-6", errors="ignore"), url="https://news.example/a")
     assert a.title == "مقتل 22 شخصا في غارة" and "المرصد السوري" in a.text
+
+
+def test_liveblogposting_marks_the_article_live():
+    head = '<script type="application/ld+json">{"@type":"LiveBlogPosting","headline":"Live: strikes"}</script>'
+    assert extract(page(ARTICLE_BODY, head, "en"), url="https://news.example/live").live is True
+    assert extract(page(ARTICLE_BODY, "", "en"), url="https://news.example/a").live is False

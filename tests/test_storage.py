@@ -31,9 +31,21 @@ def test_database_is_wal_with_foreign_keys_and_migrations(db_path):
     db = open_db(db_path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert schema_version(db) == 1
+    assert schema_version(db) == 2
     db2 = open_db(db_path)                      # reopening applies nothing twice
-    assert schema_version(db2) == 1 and db2["_migrations"].count == 1
+    assert schema_version(db2) == 2 and db2["_migrations"].count == 2
+
+
+def test_a_version_1_database_is_migrated_in_place(db_path):
+    import sqlite_utils
+    from storage.schema import MIGRATIONS, migrate
+    db = sqlite_utils.Database(db_path)
+    db["_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version")
+    MIGRATIONS[0][2](db)
+    db["_migrations"].insert({"version": 1, "name": "core tables", "applied_at": "2026-01-01T00:00:00Z"})
+    db["sites"].insert({"name": "old"})
+    assert migrate(db) == [2]
+    assert "live" in db["versions"].columns_dict and db["sites"].count == 1
 
 
 def test_versions_changes_and_alerts_for_the_demo_states(db_path):

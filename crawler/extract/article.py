@@ -330,6 +330,7 @@ def extract(body: bytes, url: str | None = None, fetched_at: str | None = None,
     published, updated = (stamps[k].utc if stamps[k] else None for k in ("published", "updated"))
     byline = (profile and _first_text(tree, profile.select("byline"))) or _jsonld_value(ld, "author") \
         or next((meta[k] for k in K.AUTHOR_META if meta.get(k) and not meta[k].startswith("http")), None)
+    live = any("liveblogposting" in str(o.get("@type")).lower() for o in ld)
     return Article(url=url or "", title=title, text=text, published_at=published, updated_at=updated,
                    byline=clean_space(byline) if byline else None, lang=_lang(tree, meta, text, profile),
-                   figures=find_figures(title, text))
+                   figures=find_figures(title, text), live=live)
