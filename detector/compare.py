@@ -97,6 +97,7 @@ def _figure_changes(policy, old: Article, new: Article) -> list[Change]:
 
 
 _NUMBER = re.compile(r"\d[\d,]*")
+EXPLAINED_WORDS = 4   # an edit of a figure's own sentence touching at most this many words per side restates it
 _LETTER = re.compile(r"[^\W\d_]")
 FRAGMENT_WORDS = 3   # an added/removed "sentence" of fewer words is a label or a counter (Arabic prose packs 3 words)
 
@@ -111,6 +112,19 @@ def _only_numbers_differ(diff) -> bool:
     return bool(changed) and not _NUMBER.sub("", loose(changed)).strip(" -")
 
 
+def _restates_figure(old: str, new: str, diff, figure_sentences) -> bool:
+    """The edit is a reported figure change itself: both sentences state the changed measure, and only
+    numbers, or a few words around the number, changed ("عشرة متظاهرين" -> "35 متظاهراً")."""
+    old_sents, new_sents = figure_sentences
+    if old not in old_sents or new not in new_sents:
+        return False
+    if _only_numbers_differ(diff):
+        return True
+    deleted = sum(len(t.split()) for op, t in diff if op == "delete")
+    inserted = sum(len(t.split()) for op, t in diff if op == "insert")
+    return max(deleted, inserted) <= EXPLAINED_WORDS
+
+
 def _fold_live_entries(policy, changes: list[Change]) -> list[Change]:
     """A live blog's new entries are one change ("+3 entries"), not a storm of sentence_added."""
     added = [c for c in changes if c.kind == "sentence_added"]
@@ -122,18 +136,24 @@ def _fold_live_entries(policy, changes: list[Change]) -> list[Change]:
     return rest + [folded]
 
 
-def _sentence_changes(policy, old: Article, new: Article, figures_changed: bool) -> list[Change]:
+def _sentence_changes(policy, old: Article, new: Article, figures: list[Change]) -> list[Change]:
     al = align(old.text, new.text)
     current_live = new.live
     out = []
     whole_new = {p for p, size in al.new_paragraph_sizes.items()
                  if sum(1 for s in al.added if s.paragraph == p) == size}
+    measures = {c.field for c in figures}
+    figure_sentences = ({f.sentence for f in old.figures if f.measure in measures},
+                        {f.sentence for f in new.figures if f.measure in measures})
+    correction_paragraphs: dict[int, list[str]] = {}
     for s in al.added:
-        if is_correction(s.text):
-            out.append(_change(policy, "correction_added", "text", None, s.text, {"paragraph": s.paragraph}))
+        if is_correction(s.text) or s.paragraph in correction_paragraphs:
+            correction_paragraphs.setdefault(s.paragraph, []).append(s.text)   # the notice runs to its paragraph's end
         else:
             detail = {"paragraph": s.paragraph, "whole_paragraph": s.paragraph in whole_new}
             out.append(_fragment_aware(policy, "sentence_added", None, s.text, detail))
+    for para, texts in correction_paragraphs.items():
+        out.append(_change(policy, "correction_added", "text", None, " ".join(texts), {"paragraph": para}))
     if current_live and sum(1 for c in out if c.kind == "sentence_added") > 1:
         out = _fold_live_entries(policy, out)
     for s in al.removed:
@@ -142,7 +162,7 @@ def _sentence_changes(policy, old: Article, new: Article, figures_changed: bool)
         diff = word_diff(o.text, n.text)
         detail = {"ratio": round(ratio, 3), "diff": diff}
         severity = None
-        if figures_changed and _only_numbers_differ(diff):
+        if figures and _restates_figure(o.text, n.text, diff, figure_sentences):
             detail["explained_by"] = "figure_changed"     # the figure change already says it
             severity = "low"
         out.append(_change(policy, "sentence_edited", "text", o.text, n.text, detail, severity))
@@ -174,7 +194,7 @@ def compare(previous: Article | None, current: Article, policy: Policy = DEFAULT
         changes.append(_change(policy, "byline_changed", "byline", previous.byline, current.byline))
     figures = _figure_changes(policy, previous, current)
     changes += figures
-    changes += _sentence_changes(policy, previous, current, bool(figures))
+    changes += _sentence_changes(policy, previous, current, figures)
 
     if not changes:
         cosmetic = [f for f in ("title", "text", "byline")

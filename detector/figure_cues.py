@@ -39,6 +39,18 @@ PHRASES_BEFORE = {
     "displaced": ["نزوح", "تهجير", "عدد النازحين", "displacing", "displaced"],
 }
 
+# Toll phrases may stand a few free words before their number ("the death toll from the earthquake rose
+# to 18", "حصيلة القتلى في الغارات ارتفعت إلى 22"); verbs such as "killed" may not.
+TOLL_GAP = 4
+TOLL_PHRASES = {
+    "killed": ["death toll", "toll", "حصيلة القتلى", "عدد القتلى", "حصيلة الضحايا", "عدد الضحايا", "عدد الشهداء",
+               "حصيلة الشهداء"],
+    "injured": ["عدد الجرحى", "حصيلة الجرحى", "عدد المصابين", "حصيلة المصابين", "number of injured"],
+    "missing": ["عدد المفقودين"],
+    "arrested": ["عدد المعتقلين"],
+    "displaced": ["عدد النازحين"],
+}
+
 # Words that may stand between a phrase-before and its number: "ارتفعت إلى", "rose to at least".
 CONNECTORS = """
 إلى ل لـ ب نحو حوالي قرابة أكثر من ما لا يقل عن على الأقل ارتفعت ارتفع ترتفع يرتفع وصلت وصل بلغت بلغ

@@ -18,6 +18,7 @@ _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 _TOKEN = re.compile(r"\d+(?:[:/.]\d+)+|\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:-\d+)?|[^\W\d_]+|[^\w\s]")
 _STOP = set(".;?!")
 _AR_PREFIXES = ("و", "ف", "ب", "ل")
+_AR_ARTICLES = ("وال", "فال", "بال", "كال", "ال", "لل")   # the definite article, alone or after a particle
 
 
 def _norm_words(words) -> frozenset[str]:
@@ -34,19 +35,37 @@ def _tables():
     numwords = {normalize(k): v for k, v in cues.NUMBER_WORDS.items()}
     return dict(nouns=nouns, verbs=verbs, phrases=phrases, qualifiers=qualifiers, numwords=numwords,
                 connectors=_norm_words(cues.CONNECTORS), links=_norm_words(cues.LINKS),
-                generic=_norm_words(cues.GENERIC_PEOPLE), people=_norm_words(cues.PEOPLE),
+                generic=_norm_words(cues.GENERIC_PEOPLE),
+                toll_phrases={m: [tuple(normalize(p).split()) for p in v] for m, v in cues.TOLL_PHRASES.items()}, people=_norm_words(cues.PEOPLE),
                 block_after=_norm_words(cues.BLOCK_AFTER), block_before=_norm_words(cues.BLOCK_BEFORE))
 
 
+@lru_cache(maxsize=4096)
 def _forms(word: str) -> tuple[str, ...]:
-    """A word and the same word without an attached Arabic conjunction or preposition (و ف ب ل)."""
+    """A word, without an attached conjunction or preposition (و ف ب ل), and without the definite article
+    ("المفقودين" -> "مفقودين")."""
+    forms = [word]
     if len(word) > 3 and word[0] in _AR_PREFIXES:
-        return (word, word[1:])
-    return (word,)
+        forms.append(word[1:])
+    for art in _AR_ARTICLES:
+        if word.startswith(art) and len(word) - len(art) >= 3:
+            forms.append(word[len(art):])
+            break
+    return tuple(forms)
 
 
 def _in(word: str, table) -> bool:
     return any(f in table for f in _forms(word))
+
+
+def _bare_noun(word: str, table) -> bool:
+    """A measure noun not joined by a conjunction ("المفقودين" yes; "وإصابة", and-injuring, no: that
+    opens a new clause with its own number)."""
+    if word in table:
+        return True
+    if word.startswith(("و", "ف")) and len(word) > 3:
+        return False
+    return any(word.startswith(a) and word[len(a):] in table for a in ("ال", "لل"))
 
 
 def tokenize(normalized: str) -> list[str]:
@@ -103,19 +122,22 @@ def _measure(tokens: list[str], i: int, T) -> str | None:
         for _, w in after[lead + 1:lead + 7]:
             if _number(w, T["numwords"]):
                 break
-            for m in cues.MEASURES:
-                if _in(w, T["verbs"][m]):
+            for m in cues.MEASURES:          # "22 people were killed", "45 مهاجراً في عداد المفقودين"
+                if _in(w, T["verbs"][m]) or _bare_noun(w, T["nouns"][m]):
                     return m
     # 3. a phrase a few connecting words before: "مقتل 22", "حصيلة القتلى الى 22", "toll rose to 22"
-    k = i - 1
-    for _ in range(6):
-        if k < 0:
+    k, free = i - 1, 0
+    for _ in range(9):
+        if k < 0 or tokens[k] in _STOP:
             break
         for m in cues.MEASURES:
             if any(_phrase_ends_at(tokens, k, p) for p in T["phrases"][m]):
-                return m
+                if free == 0 or any(_phrase_ends_at(tokens, k, p) for p in T["toll_phrases"].get(m, ())):
+                    return m
         if not _in(tokens[k], T["connectors"]):
-            break
+            if _number(tokens[k], T["numwords"]) or free >= cues.TOLL_GAP:
+                break
+            free += 1                 # "the death toll from the earthquake rose to 18": only toll phrases
         k -= 1
     return None
 
