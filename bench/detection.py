@@ -26,6 +26,7 @@ from detector.models import severity_rank
 from .corpora import loader
 
 PAIRS = Path(__file__).resolve().parent / "data" / "detection_pairs.toml"
+HELDOUT = Path(__file__).resolve().parent / "data" / "detection_heldout.toml"
 QUIET_KINDS = {"updated_time_changed", "byline_changed", "cosmetic", "sentence_moved"}
 
 
@@ -80,8 +81,9 @@ def score_pairs(pairs) -> dict:
     kinds = sorted(set(tp) | set(fp) | set(fn))
     per_kind = {k: (tp[k] / (tp[k] + fp[k]) if tp[k] + fp[k] else 1.0,
                     tp[k] / (tp[k] + fn[k]) if tp[k] + fn[k] else 1.0, tp[k] + fn[k]) for k in kinds}
+    wrong_ids = {w[0] for w in wrong}
     return {"per_kind": per_kind, "figures": (fig_right, fig_total), "alerts": (alert_right, len(pairs)),
-            "wrong": wrong, "pairs": len(pairs)}
+            "wrong": wrong, "pairs": len(pairs), "pairs_ok": [p["id"] not in wrong_ids for p in pairs]}
 
 
 def corpus_negatives(corpora=None) -> tuple[int, int]:
@@ -132,7 +134,7 @@ def timing(runs: int = 30) -> dict:
     return {"words": len(a.text.split()), "ms": statistics.median(ours) * 1000, "base_ms": statistics.median(base) * 1000}
 
 
-def report(s: dict, neg: tuple[int, int] | None, t: dict) -> str:
+def report(s: dict, neg: tuple[int, int] | None, t: dict, held: dict | None = None) -> str:
     lines = ["| kind | precision | recall | labelled |", "|---|---|---|---|"]
     for k, (p, r, n) in s["per_kind"].items():
         lines.append(f"| `{k}` | {p:.2f} | {r:.2f} | {n} |")
@@ -140,6 +142,12 @@ def report(s: dict, neg: tuple[int, int] | None, t: dict) -> str:
     ar, an = s["alerts"]
     lines += ["", f"- figures right (measure, old, new): {fr}/{ft}",
               f"- alert decision right: {ar}/{an} pairs ({s['pairs']} labelled pairs)"]
+    if held:
+        kinds_ok = sum(1 for w in held["pairs_ok"] if w)
+        hr, ht = held["figures"]
+        ha, hn = held["alerts"]
+        lines.append(f"- held-out pairs (written after tuning, scored untouched): {kinds_ok}/{hn} with exactly the "
+                     f"expected kinds, figures right {hr}/{ht}, alert decision right {ha}/{hn}")
     if neg:
         lines.append(f"- alerts on the {neg[1]} unchanged-body revision pairs of ../shared/corpora: {neg[0]}")
     lines.append(f"- compare() on a {t['words']}-word pair: median {t['ms']:.1f} ms "
@@ -147,23 +155,26 @@ def report(s: dict, neg: tuple[int, int] | None, t: dict) -> str:
     return "\n".join(lines)
 
 
-def run(with_corpora: bool = True) -> tuple[dict, tuple | None, dict]:
+def run(with_corpora: bool = True) -> tuple[dict, tuple | None, dict, dict]:
     s = score_pairs(load_pairs())
+    held = score_pairs(load_pairs(HELDOUT))
     neg = None
     if with_corpora:
         try:
             neg = corpus_negatives()
         except FileNotFoundError:
             neg = None
-    return s, neg, timing()
+    return s, neg, timing(), held
 
 
 def main(argv=None) -> int:
-    s, neg, t = run()
-    print(report(s, neg, t))
+    s, neg, t, held = run()
+    print(report(s, neg, t, held))
     if "-v" in (argv if argv is not None else sys.argv[1:]):
         for w in s["wrong"]:
             print("wrong", *w)
+        for w in held["wrong"]:
+            print("held-out wrong", *w)
     return 0
 
 

@@ -19,7 +19,7 @@ NOUNS_AFTER = {
 
 # Verbs that state the measure a few words after the number: "22 شخصاً ... قُتلوا", "22 people were killed".
 VERBS_AFTER = {
-    "killed": "قتلوا قتلن لقوا استشهدوا توفوا ماتوا killed died dead perished",
+    "killed": "قتلوا قتلن لقوا حتفهم حتفه استشهدوا توفوا ماتوا killed died dead perished",
     "injured": "أصيبوا أصبن جرحوا injured wounded hurt",
     "missing": "فقدوا missing",
     "arrested": "اعتقلوا أوقفوا arrested detained",

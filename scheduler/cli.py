@@ -270,6 +270,19 @@ def bench_extraction(verbose):
                 click.echo("miss " + corpus + " " + " ".join(map(str, miss)))
 
 
+@bench.command("detection")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the pairs scored wrong.")
+@_friendly
+def bench_detection(verbose):
+    """Per-kind precision/recall on labelled pairs, alerts on the corpus negatives, compare() time."""
+    from bench.detection import report, run
+    s, neg, t, held = run()
+    click.echo(report(s, neg, t, held))
+    if verbose:
+        for w in s["wrong"] + held["wrong"]:
+            click.echo("wrong " + " ".join(map(str, w)))
+
+
 @bench.command("sweep")
 @_friendly
 def bench_sweep():

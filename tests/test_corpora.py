@@ -44,3 +44,9 @@ def test_labelled_arabic_pages_are_read_as_arabic():
     from load import iter_records, read_html
     langs = [extract(read_html(r["html"]), url=r["url"]).lang for r in iter_records("arabic") if r["lang"] == "ar"]
     assert langs and sum(lang == "ar" for lang in langs) >= len(langs) - 1
+
+
+def test_no_alert_on_the_unchanged_body_revision_pairs():
+    from bench.detection import corpus_negatives
+    alerts, n = corpus_negatives(CORPORA)
+    assert n == 96 and alerts == 0
