@@ -40,5 +40,7 @@ def scrapy_settings(politeness: dict | None = None, log_level: str = "WARNING") 
         "HTTPERROR_ALLOW_ALL": True,            # 304, 404 and 410 reach the spider: they are outcomes
         "COOKIES_ENABLED": False,
         "ITEM_PIPELINES": {"crawler.pipeline.RecordPipeline": 300},
+        "DOWNLOADER_MIDDLEWARES": {"scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+                                   "crawler.middlewares.RetryAfterMiddleware": 550},
         "LOG_ENABLED": log_level != "NONE",
     }

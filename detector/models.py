@@ -114,3 +114,4 @@ class Fetch:
     error: str | None = None
     site: str | None = None
     final_url: str | None = None
+    retry_after: int | None = None     # seconds the server asked us to wait (HTTP Retry-After)

@@ -176,7 +176,9 @@ def compare_cmd(obj, old, new, url, old_fetched_at, new_fetched_at, as_json, lan
 @_friendly
 def crawl(obj, urls, site, once, as_json):
     """Check the given URLs now; without URLs, one cycle over the configured sites."""
+    import time
     from crawler.runner import CrawlSession, run_reactor
+    from storage import record_cycle
     from .jobs import check_due, check_urls, discover, make_store
     for u in urls:
         _check_url(u, "URL")
@@ -193,7 +195,10 @@ def crawl(obj, urls, site, once, as_json):
         stats.discovered = found
         return stats
 
+    started, t0 = store.clock(), time.monotonic()
     stats = run_reactor(main)
+    if not urls:
+        record_cycle(db, "once", started, store.clock(), time.monotonic() - t0, vars(stats))
     for item, rec in stats.results:
         if as_json:
             _out({"url": item.url, "outcome": rec.outcome, "version": rec.version, "status": item.status,
@@ -204,6 +209,58 @@ def crawl(obj, urls, site, once, as_json):
                        (f"  {what}" if what else ""))
     if not as_json:
         click.echo(stats.line(), err=True)
+
+
+@main.command()
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING"]), default="INFO", show_default=True)
+@click.pass_obj
+@_common
+@_friendly
+def daemon(obj, log_level):
+    """Run until SIGTERM/SIGINT: discover articles, revisit them on the configured ladder, keep it all."""
+    import logging
+    from crawler.runner import run_reactor
+    from .daemon import Daemon, DaemonRunning, acquire_lock
+    logging.basicConfig(level=getattr(logging, log_level), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for noisy in ("scrapy", "apscheduler", "twisted", "trafilatura", "htmldate"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, getattr(logging, log_level)))
+    config = obj.config
+    try:
+        lock = acquire_lock(obj.db_path)
+    except DaemonRunning as e:
+        raise click.ClickException(str(e)) from None
+    try:
+        d = Daemon(config, obj.db_path)
+        raise SystemExit(run_reactor(d.run))
+    finally:
+        lock.close()
+
+
+@main.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@_common
+@_friendly
+def status_cmd(obj, as_json):
+    """Tracked articles by state, what is due, backlog age, the last cycles."""
+    from crawler.spiders.articles import utc_now
+    from storage import status
+    db = open_db(obj.db_path, create=False, readonly=True)
+    now = utc_now()
+    st = status(db, now)
+    if as_json:
+        _out({"now": now, **st})
+        return
+    arts = st["articles"]
+    click.echo(f"articles: {sum(arts.values())} ({', '.join(f'{n} {k}' for k, n in sorted(arts.items())) or 'none'})")
+    click.echo(f"versions: {st['versions']}, changes: {st['changes']}, checks: {st['checks']}")
+    if st["due_now"]:
+        click.echo(f"due now: {st['due_now']} (most overdue since {st['oldest_due']})")
+    else:
+        click.echo("due now: 0 (no backlog)")
+    for kind, c in st["last_cycles"].items():
+        click.echo(f"last {kind}: {c['finished_at']}, {c['seconds']:.1f}s: discovered {c['discovered']}, checked "
+                   f"{c['checked']} (changed {c['changed']}, not modified {c['not_modified']}, errors {c['errors']})")
 
 
 @main.command()
@@ -281,6 +338,14 @@ def bench_detection(verbose):
     if verbose:
         for w in s["wrong"] + held["wrong"]:
             click.echo("wrong " + " ".join(map(str, w)))
+
+
+@bench.command("daemon")
+@_friendly
+def bench_daemon():
+    """Picking the due batch among 100,000 articles, and the idle daemon's memory."""
+    from bench.daemon import main as run_bench
+    raise SystemExit(run_bench([]))
 
 
 @bench.command("sweep")

@@ -30,6 +30,9 @@ class Config:
     discovery_every: str = "5m"
     revisit: list = field(default_factory=lambda: [list(r) for r in DEFAULT_LADDER])
     batch_size: int = 200
+    per_site_batch: int | None = None
+    tick: str = "10s"
+    keep_checks: str = "90d"
     sites: list = field(default_factory=list)
     smtp: dict = field(default_factory=dict)
     alerts: list = field(default_factory=list)
@@ -75,9 +78,16 @@ def validate(data: dict, path: str | None = None) -> Config:
             _need(isinstance(rung, list) and len(rung) == 2, f"schedule.revisit[{i}]", "must be [age, every]")
             _duration(rung[0], f"schedule.revisit[{i}][0]"), _duration(rung[1], f"schedule.revisit[{i}][1]")
         cfg.revisit = sch["revisit"]
-    if "batch_size" in sch:
-        _need(isinstance(sch["batch_size"], int) and sch["batch_size"] > 0, "schedule.batch_size", "must be > 0")
-        cfg.batch_size = sch["batch_size"]
+    for key in ("batch_size", "per_site_batch"):
+        if key in sch:
+            _need(isinstance(sch[key], int) and sch[key] > 0, f"schedule.{key}", "must be a whole number > 0")
+            setattr(cfg, key, sch[key])
+    if "tick" in sch:
+        _duration(sch["tick"], "schedule.tick")
+        cfg.tick = sch["tick"]
+    if "keep_checks" in st:
+        _duration(st["keep_checks"], "storage.keep_checks")
+        cfg.keep_checks = st["keep_checks"]
     for i, s in enumerate(data.get("sites", [])):
         k = f"sites[{i}]"
         _need(isinstance(s.get("name"), str) and s["name"], f"{k}.name", "is required")

@@ -57,7 +57,8 @@ def site_targets(config: Config) -> list[dict]:
     for s in config.sites:
         prof = profile_named(s["profile"]) if s.get("profile") else None
         out.append({"name": s["name"], "feeds": s.get("feeds") or (list(prof.feeds) if prof else []),
-                    "sections": s.get("sections", []),
+                    "sitemaps": s.get("sitemaps", []), "sections": s.get("sections", []),
+                    "max_age_seconds": Ladder(config.revisit).rungs[-1][0],
                     "article_pattern": s.get("article_pattern") or (prof.article_pattern if prof else None)})
     return out
 
@@ -70,7 +71,7 @@ async def discover(session: CrawlSession, store: Store, config: Config) -> int:
 
 async def check_due(session: CrawlSession, store: Store, config: Config, limit: int | None = None) -> CycleStats:
     stats = CycleStats()
-    due = due_articles(store.db, store.clock(), limit or config.batch_size)
+    due = due_articles(store.db, store.clock(), limit or config.batch_size, config.per_site_batch)
     await _check(session, store, [{"url": a["url"], "etag": a["etag"], "last_modified": a["last_modified"],
                                    "site": _site_name(store.db, a["site_id"])} for a in due], stats)
     return stats

@@ -6,11 +6,40 @@ import json
 import sqlite_utils
 
 
-def due_articles(db: sqlite_utils.Database, now: str, limit: int = 500) -> list[dict]:
-    """Active articles whose next check is due, most overdue first."""
-    return list(db.query(
-        "SELECT id, url, etag, last_modified, site_id FROM articles WHERE status = 'active'"
-        " AND next_check_at <= ? ORDER BY next_check_at LIMIT ?", [now, limit]))
+DUE_COLUMNS = "id, url, etag, last_modified, site_id, next_check_at"
+
+
+def due_articles(db: sqlite_utils.Database, now: str, limit: int = 500, per_site: int | None = None) -> list[dict]:
+    """Active articles whose next check is due, most overdue first; with `per_site`, no site takes more
+    than that many places in the batch (a backlog on one site cannot starve the others). Each query
+    walks an index ((next_check_at) or (site_id, next_check_at)), so the cost follows the batch size,
+    not the number of tracked articles."""
+    if not per_site:
+        return list(db.query(f"SELECT {DUE_COLUMNS} FROM articles WHERE next_check_at <= ? AND status = 'active'"
+                             " ORDER BY next_check_at LIMIT ?", [now, limit]))
+    sites = [r[0] for r in db.execute("SELECT DISTINCT site_id FROM articles INDEXED BY idx_articles_site_id_next_check_at")]
+    rows: list[dict] = []
+    for site_id in sites:
+        rows += db.query(f"SELECT {DUE_COLUMNS} FROM articles WHERE site_id IS ? AND next_check_at <= ?"
+                         " AND status = 'active' ORDER BY next_check_at LIMIT ?", [site_id, now, min(per_site, limit)])
+    rows.sort(key=lambda r: r["next_check_at"])
+    return rows[:limit]
+
+
+def status(db: sqlite_utils.Database, now: str) -> dict:
+    """What `marsad status` prints: articles by state, due now, backlog age, the last cycles."""
+    by_state = dict(db.execute("SELECT status, count(*) FROM articles GROUP BY status").fetchall())
+    due, oldest = db.execute("SELECT count(*), min(next_check_at) FROM articles WHERE status = 'active'"
+                             " AND next_check_at <= ?", [now]).fetchone()
+    last = {}
+    for kind in ("revisit", "discovery", "once"):
+        rows = list(db.query("SELECT * FROM cycles WHERE kind = ? ORDER BY id DESC LIMIT 1", [kind]))
+        if rows:
+            last[kind] = rows[0]
+    totals = dict(zip(("versions", "changes", "checks"), db.execute(
+        "SELECT (SELECT count(*) FROM versions), (SELECT count(*) FROM changes), (SELECT count(*) FROM checks)"
+    ).fetchone()))
+    return {"articles": by_state, "due_now": due, "oldest_due": oldest, "last_cycles": last, **totals}
 
 
 def article_by_url(db: sqlite_utils.Database, url: str) -> dict | None:

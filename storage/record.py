@@ -33,6 +33,12 @@ class Recorded:
     alert: bool = False
 
 
+def _plus(iso: str, seconds: int) -> str:
+    from datetime import datetime, timedelta, timezone
+    t = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) + timedelta(seconds=seconds)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _insert(conn: sqlite3.Connection, table: str, row: dict) -> int:
     cols = ", ".join(f"[{k}]" for k in row)
     marks = ", ".join("?" for _ in row)
@@ -104,9 +110,13 @@ def record_check(db: sqlite_utils.Database, r: CheckResult, *, policy: Policy = 
             updates["last_changed_at"] = r.fetched_at
         if revisit and rec.outcome != "removed":
             nxt = revisit(art[0], updates.get("last_changed_at", art[1]), r.fetched_at, rec.outcome == "changed")
+            if nxt is not None and r.retry_after:
+                nxt = max(nxt, _plus(r.fetched_at, r.retry_after))        # the server asked us to wait
             updates["next_check_at"] = nxt
             if nxt is None:
                 updates["status"] = "retired"
+        if r.final_url and r.final_url != r.url:
+            updates["canonical_url"] = r.final_url                       # where redirects now lead
         sets = ", ".join(f"[{k}] = ?" for k in updates)
         conn.execute(f"UPDATE articles SET {sets} WHERE id = ?", [*updates.values(), rec.article_id])
         conn.execute("COMMIT")
@@ -120,7 +130,8 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
     conn.execute("INSERT OR IGNORE INTO articles (url, first_seen_at, next_check_at, status, version_count)"
                  " VALUES (?, ?, ?, 'active', 0)", [r.url, r.fetched_at, r.fetched_at])
     article_id, status = conn.execute("SELECT id, status FROM articles WHERE url = ?", [r.url]).fetchone()
-    check = {"article_id": article_id, "at": r.fetched_at, "http_status": r.status, "bytes": r.bytes, "ms": r.ms}
+    check = {"article_id": article_id, "at": r.fetched_at, "http_status": r.status, "bytes": r.bytes, "ms": r.ms,
+             "final_url": r.final_url if r.final_url and r.final_url != r.url else None}
 
     if r.status in REMOVED_STATUSES:
         changes: tuple[Change, ...] = ()
@@ -163,3 +174,20 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
     conn.execute("UPDATE articles SET version_count = ? WHERE id = ?", [n, article_id])
     _insert(conn, "checks", {**check, "outcome": "changed" if latest else "new", "version_id": vid})
     return Recorded("changed" if latest else "new", article_id, n, comparison.changes, comparison.alert)
+
+
+def record_cycle(db: sqlite_utils.Database, kind: str, started_at: str, finished_at: str, seconds: float,
+                 counts: dict) -> int:
+    """One row per daemon cycle, for `marsad status` and the log."""
+    cols = ("discovered", "checked", "new", "changed", "unchanged", "not_modified", "removed", "errors")
+    with db.conn:
+        return _insert(db.conn, "cycles", {"kind": kind, "started_at": started_at, "finished_at": finished_at,
+                                            "seconds": round(seconds, 3), **{c: counts.get(c, 0) for c in cols}})
+
+
+def prune_checks(db: sqlite_utils.Database, before: str) -> int:
+    """Retention: drop the checks that found nothing (unchanged, 304) older than `before`; versions,
+    changes and the checks that made them are kept for ever."""
+    with db.conn:
+        return db.conn.execute("DELETE FROM checks WHERE at < ? AND outcome IN ('unchanged', 'not_modified')",
+                               [before]).rowcount

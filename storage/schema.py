@@ -53,7 +53,20 @@ def _m2_live(db: sqlite_utils.Database) -> None:
     db["versions"].add_column("live", int, not_null_default=0)
 
 
-MIGRATIONS = [(1, "core tables", _m1_core), (2, "versions.live", _m2_live)]
+def _m3_daemon(db: sqlite_utils.Database) -> None:
+    """The daemon's bookkeeping: one row per cycle (for `marsad status`), where a fetch ended up after
+    redirects, and an index for per-site due batches."""
+    db["cycles"].create({
+        "id": int, "kind": str, "started_at": str, "finished_at": str, "discovered": int, "checked": int,
+        "new": int, "changed": int, "unchanged": int, "not_modified": int, "removed": int, "errors": int,
+        "seconds": float,
+    }, pk="id", not_null={"kind", "started_at"})
+    db["cycles"].create_index(["started_at"])
+    db["checks"].add_column("final_url", str)
+    db["articles"].create_index(["site_id", "next_check_at"])
+
+
+MIGRATIONS = [(1, "core tables", _m1_core), (2, "versions.live", _m2_live), (3, "daemon bookkeeping", _m3_daemon)]
 
 
 def migrate(db: sqlite_utils.Database) -> list[int]:

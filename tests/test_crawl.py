@@ -91,3 +91,45 @@ def test_huge_response_is_an_error_check_not_a_version(marsad, site, db_path, tm
                             "--json")[0]
     assert row["outcome"] == "error" and row["error"]
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM versions").fetchone()[0] == 0
+
+
+def test_retry_after_is_honoured_by_pushing_the_next_check(marsad, site, db_path):
+    site.pages["/busy/2021/02/26/x/"] = (429, "text/html", b"slow down", {"Retry-After": "600"})
+    url = site.base_url + "/busy/2021/02/26/x/"
+    row = marsad.json_lines("crawl", "--db", db_path, url, "--json")[0]
+    assert row["outcome"] == "error" and "Retry-After 600s" in row["error"]
+    assert sum(1 for p, _ in site.requests if p.startswith("/busy/")) == 1          # no immediate retry
+    checked, nxt = sqlite3.connect(db_path).execute("SELECT last_checked_at, next_check_at FROM articles").fetchone()
+    from datetime import datetime
+    gap = datetime.fromisoformat(nxt.replace("Z", "+00:00")) - datetime.fromisoformat(checked.replace("Z", "+00:00"))
+    assert gap.total_seconds() >= 600
+
+
+def test_sitemaps_and_news_sitemaps_discover_recent_articles(marsad, site, db_path, tmp_path):
+    from datetime import datetime, timedelta, timezone
+    today = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    old = (datetime.now(timezone.utc) - timedelta(days=400)).strftime("%Y-%m-%d")
+    b = site.base_url
+    site.pages["/sitemap_index.xml"] = (200, "application/xml", f'''<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>{b}/news-sitemap.xml</loc></sitemap></sitemapindex>'''.encode())
+    site.pages["/news-sitemap.xml"] = (200, "application/xml", f'''<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>{site.article_url}</loc><lastmod>{today}</lastmod><news:news><news:title>x</news:title></news:news></url>
+<url><loc>{b}/news/2019/01/01/old-story/</loc><lastmod>{old}</lastmod></url>
+<url><loc>{b}/about/</loc><lastmod>{today}</lastmod></url></urlset>'''.encode())
+    cfg = tmp_path / "sm.toml"
+    cfg.write_text(f'[politeness]\ndelay_seconds = 0.0\n[[sites]]\nname = "S"\nsitemaps = ["{b}/sitemap_index.xml"]\n'
+                   "article_pattern = '/\\d{4}/\\d{2}/\\d{2}/'\n")
+    marsad("--config", cfg, "crawl", "--once", "--db", db_path)
+    urls = [r[0] for r in sqlite3.connect(db_path).execute("SELECT url FROM articles")]
+    assert urls == [site.article_url]
+
+
+def test_status_reports_articles_due_and_last_cycle(marsad, site, db_path, tmp_path):
+    cfg = tmp_path / "s.toml"
+    cfg.write_text(f'[politeness]\ndelay_seconds = 0.0\n[[sites]]\nname = "S"\nfeeds = ["{site.feed_url}"]\n')
+    marsad("--config", cfg, "crawl", "--once", "--db", db_path)
+    out = marsad("status", "--db", db_path).stdout
+    assert "articles: 1 (1 active)" in out and "versions: 1" in out and "last once:" in out
+    st = marsad.json_lines("status", "--db", db_path, "--json")[0]
+    assert st["articles"] == {"active": 1} and st["last_cycles"]["once"]["checked"] == 1

@@ -12,6 +12,7 @@ from scrapy.http import TextResponse
 
 from crawler.extract import ExtractionError, extract
 from crawler.items import PageItem
+from crawler.middlewares import retry_after_seconds
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -52,7 +53,9 @@ class ArticleSpider(scrapy.Spider):
             yield self._item(t, **common)
             return
         if response.status >= 400:
-            yield self._item(t, error=f"HTTP {response.status}", **common)
+            wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+            yield self._item(t, error=f"HTTP {response.status}" + (f" (Retry-After {wait}s)" if wait else ""),
+                             retry_after=wait, **common)
             return
         ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         if ctype and not any(h in ctype for h in HTML_TYPES) or not isinstance(response, TextResponse):

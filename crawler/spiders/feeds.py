@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin
 
 import scrapy
 from lxml import etree
+from scrapy.utils.sitemap import Sitemap
 
 from crawler.items import DiscoveredItem
 
@@ -33,8 +35,34 @@ def feed_links(body: bytes, base_url: str) -> list[str]:
     return list(dict.fromkeys(links))
 
 
+MAX_SITEMAP_DEPTH = 2     # a sitemap index may point to sitemaps; deeper nesting is not followed
+
+
+def sitemap_entries(body: bytes) -> tuple[str, list[tuple[str, str | None]]]:
+    """('sitemapindex' | 'urlset', [(loc, lastmod)]) of a sitemap or news sitemap; unreadable: ('', [])."""
+    try:
+        sm = Sitemap(body)
+        return sm.type, [(e["loc"], e.get("lastmod")) for e in sm if e.get("loc")]
+    except Exception:
+        return "", []
+
+
+def recent(lastmod: str | None, max_age_seconds: float | None, now: datetime) -> bool:
+    """Keep entries without a lastmod, or newer than max_age (older ones would only be retired)."""
+    if not lastmod or not max_age_seconds:
+        return True
+    try:
+        when = datetime.fromisoformat(lastmod.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return now - when <= timedelta(seconds=max_age_seconds)
+
+
 class DiscoverySpider(scrapy.Spider):
-    """sites: [{"name", "feeds": [...], "sections": [...], "article_pattern": regex}]"""
+    """sites: [{"name", "feeds", "sitemaps", "sections": [...], "article_pattern": regex,
+    "max_age_seconds": sitemap entries older than this are skipped}]"""
 
     name = "marsad_discovery"
 
@@ -48,6 +76,9 @@ class DiscoverySpider(scrapy.Spider):
             for url in site.get("feeds", []):
                 yield scrapy.Request(url, callback=self.parse_feed, errback=self.failed, dont_filter=True,
                                      meta={"site": site})
+            for url in site.get("sitemaps", []):
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.failed, dont_filter=True,
+                                     meta={"site": site, "depth_left": MAX_SITEMAP_DEPTH})
             for url in site.get("sections", []):
                 yield scrapy.Request(url, callback=self.parse_section, errback=self.failed, dont_filter=True,
                                      meta={"site": site})
@@ -62,6 +93,21 @@ class DiscoverySpider(scrapy.Spider):
             self.logger.warning("feed %s answered HTTP %s", response.url, response.status)
             return
         yield DiscoveredItem(site["name"], response.url, self._keep(site, feed_links(response.body, response.url)))
+
+    def parse_sitemap(self, response):
+        site = response.meta["site"]
+        if response.status >= 400:
+            self.logger.warning("sitemap %s answered HTTP %s", response.url, response.status)
+            return
+        kind, entries = sitemap_entries(response.body)
+        if kind == "sitemapindex" and response.meta["depth_left"] > 0:
+            for loc, _ in entries:
+                yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.failed, dont_filter=True,
+                                     meta={"site": site, "depth_left": response.meta["depth_left"] - 1})
+        elif kind == "urlset":
+            now = datetime.now(timezone.utc)
+            urls = [loc for loc, lastmod in entries if recent(lastmod, site.get("max_age_seconds"), now)]
+            yield DiscoveredItem(site["name"], response.url, self._keep(site, urls))
 
     def parse_section(self, response):
         site = response.meta["site"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 import tomllib
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -77,12 +78,13 @@ def render_feed(base_url: str) -> bytes:
 class DemoSite:
     """Serve the demo site on 127.0.0.1 (a free port) in a thread; `state` picks the article version.
 
-    Extra pages can be added with `pages[path] = (status, content_type, body)` for tests (a 404, a
-    windows-1256 page, a binary file).
+    Extra pages can be added with `pages[path] = (status, content_type, body[, headers])` for tests (a
+    404, a windows-1256 page, a binary file, a 429 with Retry-After).
     """
 
     def __init__(self, state: str = "v1"):
         self.state = state
+        self.delay = 0.0          # seconds to wait before answering an article request (tests: slow sites)
         self.pages: dict[str, tuple[int, str, bytes]] = {}
         self.requests: list[tuple[str, dict]] = []
         site = self
@@ -90,7 +92,15 @@ class DemoSite:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 site.requests.append((self.path, dict(self.headers)))
-                status, ctype, body = site.page(self.path)
+                if site.delay and self.path == article_path():
+                    time.sleep(site.delay)
+                try:
+                    self._answer()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass                  # the client went away (a killed crawler): nothing to answer
+
+            def _answer(self):
+                status, ctype, body, *extra = site.page(self.path)
                 etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
                 if status == 200 and self.headers.get("If-None-Match") == etag:
                     self.send_response(304)
@@ -102,6 +112,8 @@ class DemoSite:
                 self.send_header("Content-Length", str(len(body)))
                 if status == 200:
                     self.send_header("ETag", etag)
+                for name, value in (extra[0] if extra else {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
 

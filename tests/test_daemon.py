@@ -1,0 +1,140 @@
+"""The daemon over real HTTP and a real SQLite file, in a subprocess, with short intervals."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .conftest import ROOT
+
+
+def config(tmp_path, site, **schedule):
+    sched = {"tick": '"1s"', "discovery_every": '"2s"', "revisit": '[["1h", "1s"]]'} | schedule
+    cfg = tmp_path / "daemon.toml"
+    cfg.write_text("[politeness]\ndelay_seconds = 0.0\nretries = 0\nautothrottle = false\n[schedule]\n"
+                   + "".join(f"{k} = {v}\n" for k, v in sched.items())
+                   + f'[[sites]]\nname = "Arabi Post (local)"\nfeeds = ["{site.feed_url}"]\n'
+                   + "article_pattern = '/\\d{4}/\\d{2}/\\d{2}/'\n")
+    return cfg
+
+
+def start(cfg, db):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MARSAD_")}
+    return subprocess.Popen([sys.executable, "-m", "scheduler.cli", "--config", str(cfg), "--db", str(db), "daemon"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def query(db, sql):
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+    except sqlite3.OperationalError:
+        return []
+
+
+def wait_for(pred, timeout=30.0, proc=None):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"daemon exited early ({proc.returncode}):\n{proc.stderr.read()}")
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def versions(db):
+    return [r[0] for r in query(db, "SELECT n FROM versions ORDER BY n")]
+
+
+def outcomes(db):
+    return [r[0] for r in query(db, "SELECT outcome FROM checks ORDER BY id")]
+
+
+def stop(proc, sig=signal.SIGTERM, timeout=15):
+    proc.send_signal(sig)
+    t0 = time.monotonic()
+    proc.wait(timeout=timeout)
+    return time.monotonic() - t0
+
+
+def test_daemon_finds_every_change_at_the_expected_check(site, tmp_path):
+    db = tmp_path / "d.db"
+    proc = start(config(tmp_path, site), db)
+    try:
+        wait_for(lambda: versions(db) == [1], proc=proc)
+        wait_for(lambda: "not_modified" in outcomes(db), proc=proc)      # revisits on the 1 s rung, 304s
+        site.state = "v2"
+        wait_for(lambda: versions(db) == [1, 2], proc=proc)
+        site.state = "v3"
+        wait_for(lambda: "unchanged" in outcomes(db), proc=proc)
+        wait_for(lambda: outcomes(db)[-1] == "not_modified", proc=proc)
+        took = stop(proc)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and took < 10
+    seq = outcomes(db)
+    assert seq[0] == "new" and seq.count("changed") == 1 and seq.count("new") == 1
+    first_changed = seq.index("changed")
+    assert set(seq[1:first_changed]) == {"not_modified"}             # nothing reported before the edit
+    after = seq[first_changed + 1:]
+    assert "unchanged" in after and set(after) <= {"not_modified", "unchanged"}
+    figure = query(db, "SELECT field, old, new FROM changes WHERE kind = 'figure_changed'")
+    assert figure == [("killed", "17", "22")]
+    assert query(db, "SELECT count(*) FROM cycles WHERE kind = 'discovery'")[0][0] >= 1
+    log = proc.stderr.read()
+    assert "cycle: checked" in log and "stopped" in log
+
+
+def test_second_daemon_on_the_same_database_refuses(site, tmp_path):
+    db = tmp_path / "d.db"
+    cfg = config(tmp_path, site)
+    first = start(cfg, db)
+    try:
+        wait_for(lambda: versions(db) == [1], proc=first)
+        second = start(cfg, db)
+        second.wait(timeout=30)
+        assert second.returncode != 0 and "already using" in second.stderr.read()
+        assert stop(first, signal.SIGINT) < 10 and first.returncode == 0
+    finally:
+        for p in (first,):
+            if p.poll() is None:
+                p.kill()
+
+
+def test_kill_9_mid_fetch_then_restart_loses_nothing_and_duplicates_nothing(site, tmp_path):
+    db = tmp_path / "d.db"
+    cfg = config(tmp_path, site)
+    proc = start(cfg, db)
+    try:
+        wait_for(lambda: versions(db) == [1], proc=proc)
+        site.state, site.delay = "v2", 3.0
+        before = len(site.requests)
+        wait_for(lambda: any(p.startswith("/news/") for p, _ in site.requests[before:]), proc=proc)
+        proc.kill()                                   # SIGKILL while the article request is in flight
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert versions(db) == [1]                        # the in-flight check was lost, nothing half-written
+    site.delay = 0.0
+    again = start(cfg, db)                            # the lock died with the killed process
+    try:
+        wait_for(lambda: versions(db) == [1, 2], proc=again)
+        wait_for(lambda: outcomes(db)[-1] == "not_modified", proc=again)
+        assert stop(again) < 10 and again.returncode == 0
+    finally:
+        if again.poll() is None:
+            again.kill()
+    assert versions(db) == [1, 2]
+    assert query(db, "SELECT count(*) FROM changes WHERE kind = 'figure_changed'")[0][0] == 1
+    assert query(db, "SELECT count(*) FROM articles")[0][0] == 1
