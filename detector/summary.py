@@ -70,6 +70,8 @@ def describe(change: Change, lang: str = "en") -> str:
         return p["stamp_gone"].format(what=what)
     if k == "removed":
         return p["removed"].format(status=change.new)
+    if k == "sentence_added" and change.detail.get("whole_paragraph"):
+        return p["paragraphs_added"].format(n=1, s="")
     if k.startswith("sentence_"):
         key = {"sentence_added": "sentences_added", "sentence_removed": "sentences_removed",
                "sentence_edited": "sentences_edited", "sentence_moved": "sentences_moved"}[k]

@@ -37,6 +37,8 @@ class Config:
     smtp: dict = field(default_factory=dict)
     alerts: list = field(default_factory=list)
     detector: dict = field(default_factory=lambda: {"min_severity": "medium", "severity": {}})
+    delivery: dict = field(default_factory=lambda: {"every": "30s", "burst": 5, "per_hour": 20, "max_attempts": 6,
+                                                    "datasette_url": None})
     path: str | None = None
 
 
@@ -53,7 +55,7 @@ def _duration(value, key):
 
 
 def validate(data: dict, path: str | None = None) -> Config:
-    known = {"storage", "politeness", "schedule", "sites", "smtp", "alerts", "detector"}
+    known = {"storage", "politeness", "schedule", "sites", "smtp", "alerts", "detector", "delivery"}
     unknown = set(data) - known
     _need(not unknown, ", ".join(sorted(unknown)), f"unknown section (known: {', '.join(sorted(known))})")
     cfg = Config(path=path)
@@ -110,12 +112,38 @@ def validate(data: dict, path: str | None = None) -> Config:
     if "password" in cfg.smtp:
         raise ConfigError("configuration: smtp.password: not allowed in the file; set MARSAD_SMTP_PASSWORD")
     for i, a in enumerate(data.get("alerts", [])):
-        _need(a.get("to"), f"alerts[{i}].to", "needs at least one address")
+        _need(a.get("to") or a.get("webhook"), f"alerts[{i}].to", "needs at least one address (or a webhook)")
+        if a.get("webhook"):
+            _need(re.match(r"https?://", str(a["webhook"])), f"alerts[{i}].webhook", "must be an http(s) URL")
+        for j, pat in enumerate(a.get("url_patterns", [])):
+            try:
+                re.compile(pat)
+            except re.error as e:
+                raise ConfigError(f"configuration: alerts[{i}].url_patterns[{j}]: {e}") from None
+        if "min_rise" in a:
+            _need(isinstance(a["min_rise"], int) and a["min_rise"] >= 0, f"alerts[{i}].min_rise", "a whole number >= 0")
+        if "measures" in a:
+            known = {"killed", "injured", "missing", "arrested", "displaced", "other"}
+            _need(set(a["measures"]) <= known, f"alerts[{i}].measures", f"one of {', '.join(sorted(known))}")
         if "min_severity" in a:
             _need(a["min_severity"] in SEVERITIES, f"alerts[{i}].min_severity", f"one of {', '.join(SEVERITIES)}")
         if "digest" in a:
             _duration(a["digest"], f"alerts[{i}].digest")
         cfg.alerts.append(a)
+    dv = data.get("delivery", {})
+    for key in ("burst", "per_hour", "max_attempts"):
+        if key in dv:
+            _need(isinstance(dv[key], int) and dv[key] > 0, f"delivery.{key}", "must be a whole number > 0")
+    if "every" in dv:
+        _duration(dv["every"], "delivery.every")
+    if dv.get("datasette_url"):
+        _need(re.match(r"https?://", dv["datasette_url"]), "delivery.datasette_url", "must be an http(s) URL")
+    cfg.delivery.update(dv)
+    smtp = data.get("smtp", {})
+    if "security" in smtp:
+        _need(smtp["security"] in ("none", "starttls", "tls"), "smtp.security", "one of none, starttls, tls")
+    if "port" in smtp:
+        _need(isinstance(smtp["port"], int) and 0 < smtp["port"] < 65536, "smtp.port", "a port number")
     det = data.get("detector", {})
     if "min_severity" in det:
         _need(det["min_severity"] in SEVERITIES, "detector.min_severity", f"one of {', '.join(SEVERITIES)}")

@@ -2,7 +2,8 @@
 the same asyncio event loop (Scrapy's reactor cannot be restarted; DESIGN.md).
 
 Jobs: discovery (feeds, sitemaps, section pages), revisit (the due articles, in batches, most overdue
-first, until the backlog is drained), retention (old checks that found nothing). Each job runs at most
+first, until the backlog is drained), alerts (the outbox, in a worker thread), retention (old checks
+that found nothing). Each job runs at most
 once at a time, late runs coalesce into one, and a missed run within the grace time still runs.
 All state is in the database (next_check_at, cycles), so a restart resumes where the last run stopped;
 a lock file next to the database keeps a second daemon out.
@@ -64,6 +65,7 @@ class Daemon:
         self.store = make_store(self.db, config, clock)
         self.session = CrawlSession(config.politeness)
         self.tasks: set[asyncio.Task] = set()
+        self.alerts_db = None
         self.stopping = False
 
     def _track(self):
@@ -101,6 +103,21 @@ class Daemon:
             log.info("backlog: %d checked so far in %d batches, %.0fs; continuing", total.checked, batches,
                      time.monotonic() - t_all)
 
+    def _send_alerts(self):
+        from .notify import send_due
+        if self.alerts_db is None:
+            self.alerts_db = open_db(self.db_path)          # its own connection: it runs in a worker thread
+        return send_due(self.alerts_db, self.config)
+
+    async def deliver(self) -> None:
+        """Send due alerts in a worker thread: SMTP is blocking, and the crawler shares this event loop."""
+        self._track()
+        report = await asyncio.to_thread(self._send_alerts)
+        if report.messages or report.retrying or report.failed:
+            log.info("alerts: %s", report.line())
+        for e in report.errors:
+            log.warning("alert delivery: %s", e)
+
     async def retention(self) -> None:
         self._track()
         cutoff = _iso_minus(self.clock(), seconds(self.config.keep_checks))
@@ -122,6 +139,10 @@ class Daemon:
                       misfire_grace_time=max(1, int(every)), **common)
         sched.add_job(self.revisit, "interval", seconds=tick, next_run_time=now + timedelta(seconds=min(tick, 1)),
                       id="revisit", misfire_grace_time=max(1, int(tick)), **common)
+        if self.config.alerts:
+            every_alerts = seconds(self.config.delivery["every"])
+            sched.add_job(self.deliver, "interval", seconds=every_alerts, next_run_time=now + timedelta(seconds=2),
+                          id="alerts", misfire_grace_time=max(1, int(every_alerts)), **common)
         sched.add_job(self.retention, "interval", hours=6, next_run_time=now, id="retention",
                       misfire_grace_time=3600, **common)
         sched.start()

@@ -51,11 +51,39 @@ def _fresh_db(path: Path):
     return open_db(path)
 
 
+class MailSink:
+    """A local SMTP server (aiosmtpd on 127.0.0.1) that keeps the raw messages it accepts."""
+
+    def __init__(self):
+        import socket
+        from aiosmtpd.controller import Controller
+        with socket.socket() as s:                        # aiosmtpd refuses port 0: pick a free port first
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.received: list[bytes] = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(envelope.content)
+        return "250 Message accepted for delivery"
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+
 def run_demo(db_path: str, echo=print) -> dict:
+    from .notify import send_due
     path = Path(db_path)
     db = _fresh_db(path)
     clock = Clock(TIMELINE[0][1])
-    config = Config(sites=[], alerts=[{"to": ["desk@newsroom.example"], "min_severity": "medium"}])
+    sink = MailSink()
+    config = Config(sites=[], alerts=[{"to": ["desk@newsroom.example"], "min_severity": "medium"}],
+                    smtp={"host": "127.0.0.1", "port": sink.port, "from": "marsad <alerts@newsroom.example>"})
+    config.delivery["datasette_url"] = f"http://127.0.0.1:8001/{path.stem}"
     store = make_store(db, config, clock)
     steps: list[tuple[str, str, str, CycleStats]] = []
     with DemoSite("v1") as site:
@@ -74,8 +102,15 @@ def run_demo(db_path: str, echo=print) -> dict:
 
         found = run_reactor(main)
         base = site.base_url
+    with sink:
+        report = send_due(db, config)
+    eml = path.with_name(path.stem + "-alert.eml")
+    if sink.received:
+        eml.write_bytes(sink.received[0])
     _report(echo, db, path, base, found, steps)
-    return {"discovered": found, "steps": steps}
+    echo(f"Alert e-mail ({report.line()}) through a local SMTP server on 127.0.0.1:{sink.port};"
+         + (f" the message it received is saved as {eml}" if sink.received else " nothing was received"))
+    return {"discovered": found, "steps": steps, "eml": str(eml) if sink.received else None}
 
 
 def _report(echo, db, path, base, found, steps) -> None:
@@ -103,7 +138,7 @@ def _report(echo, db, path, base, found, steps) -> None:
                     if c.kind == "title_changed":
                         line += f": «{c.old}» → «{c.new}»"
                     elif c.kind in ("sentence_added", "correction_added"):
-                        line = ("1 paragraph added" if c.detail.get("whole_paragraph") else line) + f": «{c.new}»"
+                        line += f": «{c.new}»"
                     echo(f"             - {line}")
                 echo(f"           in one line: {summarize(rec.changes)}")
                 echo(f"           بالعربية: {summarize(rec.changes, 'ar')}")

@@ -16,6 +16,7 @@ from detector import Policy
 from storage import due_articles, ensure_site, track
 
 from .config import Config
+from .durations import seconds
 from .revisit import Ladder
 
 
@@ -47,7 +48,7 @@ class CycleStats:
 def make_store(db, config: Config, clock=utc_now) -> Store:
     det = config.detector
     return Store(db=db, policy=Policy(det.get("min_severity", "medium"), dict(det.get("severity", {}))),
-                 rules=tuple(rule_from_config(a, i) for i, a in enumerate(config.alerts)),
+                 rules=tuple(rule_from_config(a, i, seconds) for i, a in enumerate(config.alerts)),
                  revisit=Ladder(config.revisit), clock=clock)
 
 

@@ -81,17 +81,20 @@ def _latest(conn, article_id: int):
     return vid, n, h, art
 
 
-def _write_changes(conn, article_id, from_v, to_v, at, changes, rules, site, alert_at) -> None:
+def _write_changes(conn, article_id, from_v, to_v, at, changes, rules, site, alert_at, article=None, url=None) -> None:
     ids = [_insert(conn, "changes", {"article_id": article_id, "from_version": from_v, "to_version": to_v,
                                      "at": at, "kind": c.kind, "field": c.field, "old": _scalar(c.old),
                                      "new": _scalar(c.new), "severity": c.severity,
                                      "detail": json.dumps(c.detail, ensure_ascii=False)}) for c in changes]
-    for rule, idx in matching(rules, site, changes):
-        for recipient in rule.to:
-            _insert(conn, "alerts", {"rule": rule.id, "recipient": recipient, "article_id": article_id,
-                                     "version_id": to_v, "change_ids": json.dumps([ids[i] for i in idx]),
-                                     "created_at": at, "status": "pending", "attempts": 0,
-                                     "next_attempt_at": alert_at})
+    title, text = (article.title, article.text) if article else (None, None)
+    for rule, idx in matching(rules, site, changes, url, title, text):
+        due = _plus(alert_at, rule.digest_seconds) if rule.digest_seconds else alert_at
+        targets = [("email", r) for r in rule.to] + ([("webhook", rule.webhook)] if rule.webhook else [])
+        for channel, recipient in targets:
+            _insert(conn, "alerts", {"rule": rule.id, "recipient": recipient, "channel": channel,
+                                     "article_id": article_id, "version_id": to_v,
+                                     "change_ids": json.dumps([ids[i] for i in idx]), "created_at": at,
+                                     "status": "pending", "attempts": 0, "next_attempt_at": due})
 
 
 def record_check(db: sqlite_utils.Database, r: CheckResult, *, policy: Policy = DEFAULT_POLICY,
@@ -129,7 +132,12 @@ def record_check(db: sqlite_utils.Database, r: CheckResult, *, policy: Policy = 
 def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
     conn.execute("INSERT OR IGNORE INTO articles (url, first_seen_at, next_check_at, status, version_count)"
                  " VALUES (?, ?, ?, 'active', 0)", [r.url, r.fetched_at, r.fetched_at])
-    article_id, status = conn.execute("SELECT id, status FROM articles WHERE url = ?", [r.url]).fetchone()
+    article_id, status, site_id = conn.execute("SELECT id, status, site_id FROM articles WHERE url = ?",
+                                               [r.url]).fetchone()
+    if r.site and site_id is None:
+        conn.execute("INSERT OR IGNORE INTO sites (name) VALUES (?)", [r.site])
+        conn.execute("UPDATE articles SET site_id = (SELECT id FROM sites WHERE name = ?) WHERE id = ?",
+                     [r.site, article_id])
     check = {"article_id": article_id, "at": r.fetched_at, "http_status": r.status, "bytes": r.bytes, "ms": r.ms,
              "final_url": r.final_url if r.final_url and r.final_url != r.url else None}
 
@@ -139,7 +147,7 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
             latest = _latest(conn, article_id)
             changes = (removed_change(r.status, policy),)
             _write_changes(conn, article_id, latest[0] if latest else None, None, r.fetched_at, changes, rules,
-                           r.site, r.fetched_at)
+                           r.site, r.fetched_at, latest[3] if latest else None, r.url)
             conn.execute("UPDATE articles SET status = 'removed', next_check_at = NULL WHERE id = ?", [article_id])
         _insert(conn, "checks", {**check, "outcome": "removed"})
         return Recorded("removed", article_id, None, changes, policy.alerts(changes))
@@ -170,7 +178,7 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
         "raw_html": zlib.compress(r.html) if r.html else None})
     if latest:
         _write_changes(conn, article_id, latest[0], vid, r.fetched_at, comparison.changes, rules, r.site,
-                       r.fetched_at)
+                       r.fetched_at, a, r.url)
     conn.execute("UPDATE articles SET version_count = ? WHERE id = ?", [n, article_id])
     _insert(conn, "checks", {**check, "outcome": "changed" if latest else "new", "version_id": vid})
     return Recorded("changed" if latest else "new", article_id, n, comparison.changes, comparison.alert)

@@ -66,7 +66,13 @@ def _m3_daemon(db: sqlite_utils.Database) -> None:
     db["articles"].create_index(["site_id", "next_check_at"])
 
 
-MIGRATIONS = [(1, "core tables", _m1_core), (2, "versions.live", _m2_live), (3, "daemon bookkeeping", _m3_daemon)]
+def _m4_channels(db: sqlite_utils.Database) -> None:
+    """Alerts go by e-mail or webhook; a row remembers which."""
+    db["alerts"].add_column("channel", str, not_null_default="email")
+
+
+MIGRATIONS = [(1, "core tables", _m1_core), (2, "versions.live", _m2_live), (3, "daemon bookkeeping", _m3_daemon),
+              (4, "alert channels", _m4_channels)]
 
 
 def migrate(db: sqlite_utils.Database) -> list[int]:

@@ -138,3 +138,22 @@ def test_kill_9_mid_fetch_then_restart_loses_nothing_and_duplicates_nothing(site
     assert versions(db) == [1, 2]
     assert query(db, "SELECT count(*) FROM changes WHERE kind = 'figure_changed'")[0][0] == 1
     assert query(db, "SELECT count(*) FROM articles")[0][0] == 1
+
+
+def test_daemon_sends_the_alert_through_smtp(site, tmp_path):
+    from .test_alerts import Sink
+    db = tmp_path / "d.db"
+    cfg = config(tmp_path, site)
+    with Sink() as sink:
+        cfg.write_text(cfg.read_text() + f'[smtp]\nhost = "127.0.0.1"\nport = {sink.port}\n'
+                       '[delivery]\nevery = "1s"\n[[alerts]]\nto = ["desk@newsroom.example"]\n')
+        proc = start(cfg, db)
+        try:
+            wait_for(lambda: versions(db) == [1], proc=proc)
+            site.state = "v2"
+            wait_for(lambda: query(db, "SELECT status FROM alerts") == [("sent",)], proc=proc)
+            assert stop(proc) < 10 and proc.returncode == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert len(sink.messages) == 1 and "killed 17 → 22" in sink.messages[0]["Subject"]

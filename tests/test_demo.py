@@ -18,6 +18,12 @@ def test_demo_reports_the_revision_and_nothing_for_the_sidebar(marsad, tmp_path)
     assert con.execute("SELECT count(*) FROM versions").fetchone()[0] == 2
     assert [r[0] for r in con.execute("SELECT outcome FROM checks ORDER BY id")] == [
         "new", "changed", "unchanged", "not_modified"]
+    eml = tmp_path / "demo-alert.eml"
+    assert f"saved as {eml}" in out and eml.exists()
+    import email
+    from email import policy
+    m = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert "killed 17 → 22" in m["Subject"] and m.get_body(("html",)) is not None
     again = marsad("demo", "--db", db, timeout=60)          # rerunnable: starts from a fresh demo database
     assert "killed: 17 → 22 (up)" in again.stdout
 
