@@ -308,6 +308,28 @@ def changes(obj, limit, since, min_severity, as_json):
             click.echo(f"{c['at']}  {c['severity']:6s} {describe(ch)}  {c['url']}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.pass_obj
+@_common
+@_friendly
+def serve(obj, host, port):
+    """Datasette on the database, with marsad's metadata, views, search and plugin; reads only."""
+    import json
+    import tempfile
+    from pathlib import Path
+    from datasette.cli import cli as datasette_cli
+    from storage.datasette_config import metadata_for
+    path = Path(obj.db_path)
+    open_db(path, create=False).conn.close()       # a marsad database, migrated (the one write, before serving)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump(metadata_for(path.stem), f, ensure_ascii=False)
+    click.echo(f"Datasette on http://{host}:{port}/{path.stem} (read-only; Ctrl-C to stop)", err=True)
+    datasette_cli.main(["serve", str(path), "--metadata", f.name, "--host", host, "--port", str(port),
+                        "--setting", "sql_time_limit_ms", "5000"], prog_name="marsad serve")
+
+
 @main.group()
 def alerts():
     """The alert outbox: what is pending, send it now, or send a sample."""

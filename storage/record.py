@@ -15,6 +15,8 @@ from typing import Callable
 import sqlite_utils
 
 from alerts.rules import matching
+
+from .search import index_version
 from detector.models import Fetch
 from detector import DEFAULT_POLICY, Article, Change, Policy, compare, removed_change, summarize, version_hash
 
@@ -176,6 +178,7 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
         "summary": summarize(comparison.changes, "en") if latest else None,
         "summary_ar": summarize(comparison.changes, "ar") if latest else None, "live": int(a.live),
         "raw_html": zlib.compress(r.html) if r.html else None})
+    index_version(conn, vid, a.title, a.text)
     if latest:
         _write_changes(conn, article_id, latest[0], vid, r.fetched_at, comparison.changes, rules, r.site,
                        r.fetched_at, a, r.url)

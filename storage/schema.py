@@ -71,8 +71,20 @@ def _m4_channels(db: sqlite_utils.Database) -> None:
     db["alerts"].add_column("channel", str, not_null_default="email")
 
 
+def _m5_datasette(db: sqlite_utils.Database) -> None:
+    """Datasette: the reading views, and an FTS5 trigram index of every version (rowid = versions.id) over
+    the text as shown and its normalized copy, so Arabic search finds "المرصد" for "مرصد" and ignores
+    hamza/yaa/taa-marbuta variants typed either way."""
+    from .search import backfill
+    from .views import create_views
+    db.execute("CREATE VIRTUAL TABLE versions_fts USING fts5(title, text, title_normalized, text_normalized,"
+               " tokenize = 'trigram')")
+    backfill(db)
+    create_views(db)
+
+
 MIGRATIONS = [(1, "core tables", _m1_core), (2, "versions.live", _m2_live), (3, "daemon bookkeeping", _m3_daemon),
-              (4, "alert channels", _m4_channels)]
+              (4, "alert channels", _m4_channels), (5, "views and Arabic full-text search", _m5_datasette)]
 
 
 def migrate(db: sqlite_utils.Database) -> list[int]:

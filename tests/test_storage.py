@@ -31,9 +31,9 @@ def test_database_is_wal_with_foreign_keys_and_migrations(db_path):
     db = open_db(db_path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert schema_version(db) == 4
+    assert schema_version(db) == 5
     db2 = open_db(db_path)                      # reopening applies nothing twice
-    assert schema_version(db2) == 4 and db2["_migrations"].count == 4
+    assert schema_version(db2) == 5 and db2["_migrations"].count == 5
 
 
 def test_a_version_1_database_is_migrated_in_place(db_path):
@@ -44,7 +44,7 @@ def test_a_version_1_database_is_migrated_in_place(db_path):
     MIGRATIONS[0][2](db)
     db["_migrations"].insert({"version": 1, "name": "core tables", "applied_at": "2026-01-01T00:00:00Z"})
     db["sites"].insert({"name": "old"})
-    assert migrate(db) == [2, 3, 4]
+    assert migrate(db) == [2, 3, 4, 5]
     assert "live" in db["versions"].columns_dict and db["sites"].count == 1
 
 

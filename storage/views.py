@@ -1,0 +1,40 @@
+"""The views Datasette users read (created by migration 5; recreated whole when they change)."""
+
+VIEWS = {
+    "recent_changes": """
+SELECT c.id, c.at, s.name AS site, a.url, v.title, c.kind, c.field,
+  CASE WHEN c.old IS NULL AND c.new IS NULL THEN ''
+       ELSE substr(coalesce(c.old, '—'), 1, 140) || ' → ' || substr(coalesce(c.new, '—'), 1, 140) END AS change,
+  c.severity, c.article_id, c.to_version AS version_id,
+  CASE WHEN c.to_version IS NOT NULL THEN '/-/marsad/diff/' || c.to_version END AS diff
+FROM changes c JOIN articles a ON a.id = c.article_id LEFT JOIN sites s ON s.id = a.site_id
+LEFT JOIN versions v ON v.id = c.to_version
+ORDER BY c.at DESC, c.id DESC""",
+    "article_timeline": """
+SELECT a.id AS article_id, s.name AS site, a.url, v.n, v.fetched_at, v.title,
+  coalesce(v.summary, 'first version') AS summary, v.summary_ar, v.published_at, v.updated_at,
+  v.id AS version_id, '/-/marsad/article/' || a.id AS versions_page
+FROM versions v JOIN articles a ON a.id = v.article_id LEFT JOIN sites s ON s.id = a.site_id
+ORDER BY a.id, v.n""",
+    "figure_history": """
+SELECT a.id AS article_id, a.url, json_extract(f.value, '$.measure') AS measure, v.n, v.fetched_at,
+  max(json_extract(f.value, '$.value')) AS value
+FROM versions v JOIN articles a ON a.id = v.article_id, json_each(v.figures) f
+GROUP BY v.id, measure
+ORDER BY a.id, measure, v.n""",
+    "site_stats": """
+WITH events AS (
+  SELECT site_id, substr(first_seen_at, 1, 10) AS day, 'article' AS what FROM articles
+  UNION ALL SELECT a.site_id, substr(v.fetched_at, 1, 10), 'version' FROM versions v JOIN articles a ON a.id = v.article_id
+  UNION ALL SELECT a.site_id, substr(c.at, 1, 10), 'change' FROM changes c JOIN articles a ON a.id = c.article_id)
+SELECT coalesce(s.name, '(no site)') AS site, day, sum(what = 'article') AS articles, sum(what = 'version') AS versions,
+  sum(what = 'change') AS changes
+FROM events LEFT JOIN sites s ON s.id = events.site_id
+GROUP BY site, day ORDER BY day DESC, site""",
+}
+
+
+def create_views(db) -> None:
+    for name, sql in VIEWS.items():
+        db.execute(f"DROP VIEW IF EXISTS [{name}]")
+        db.execute(f"CREATE VIEW [{name}] AS {sql.strip()}")
