@@ -103,7 +103,7 @@ def main(argv=None) -> int:
         tmp = Path(d)
         rows = due_query(tmp, now)
         rss, bare = idle_rss(tmp, now)
-    print(f"| tracked articles | due | pick 200 (index) | pick 200, ≤ 20 per site | same query, table scan |")
+    print("| tracked articles | due | pick 200 (index) | pick 200, ≤ 20 per site | same query, table scan |")
     print("|---|---|---|---|---|")
     for share, ours, capped, scan in rows:
         print(f"| {N:,} | {int(N * share):,} | {ours:.2f} ms | {capped:.2f} ms | {scan:.2f} ms |")

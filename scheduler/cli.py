@@ -6,64 +6,16 @@ stderr and exit status 1 or 2, never a traceback.
 from __future__ import annotations
 
 import json
-import re
 import sys
-from functools import wraps
 from pathlib import Path
 
 import click
 
-from crawler.extract import ExtractionError, ProfileError, extract
+from crawler.extract import extract
 from detector import compare, describe, render_html, render_text, summarize
-from storage import StorageError, history as load_history, open_db, recent_changes
+from storage import history as load_history, open_db, recent_changes
 
-from .config import ConfigError, load
-
-
-def _friendly(fn):
-    @wraps(fn)
-    def wrapper(*a, **kw):
-        try:
-            return fn(*a, **kw)
-        except (ConfigError, StorageError, ExtractionError, ProfileError) as e:
-            raise click.ClickException(str(e)) from None
-        except OSError as e:
-            raise click.ClickException(f"{e.strerror or e}: {e.filename}" if e.filename else str(e)) from None
-    return wrapper
-
-
-def _common(fn):
-    """--config and --db on every subcommand too, so `marsad history --db x.db URL` works as users type it."""
-    @click.option("--config", "sub_config", type=click.Path(dir_okay=False), hidden=True)
-    @click.option("--db", "sub_db", type=click.Path(dir_okay=False), hidden=True)
-    @wraps(fn)
-    def wrapper(*a, sub_config=None, sub_db=None, **kw):
-        obj = click.get_current_context().find_object(Ctx)
-        if obj is not None:
-            obj.config_path = sub_config or obj.config_path
-            obj._db = sub_db or obj._db
-        return fn(*a, **kw)
-    return wrapper
-
-
-def _out(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
-
-
-class Ctx:
-    def __init__(self, config_path, db):
-        self.config_path, self._db = config_path, db
-        self._config = None
-
-    @property
-    def config(self):
-        if self._config is None:
-            self._config = load(self.config_path)
-        return self._config
-
-    @property
-    def db_path(self) -> str:
-        return self._db or self.config.db
+from .cli_support import Ctx, _article_json, _check_iso, _check_url, _common, _friendly, _out, _read
 
 
 @click.group()
@@ -87,32 +39,6 @@ def demo(obj, db_path):
     """Watch a local replay of an Arabi Post article being revised, and print what marsad found."""
     from .demo import run_demo
     run_demo(db_path or obj._db or "marsad-demo.db", echo=click.echo)
-
-
-def _read(path: str) -> bytes:
-    p = Path(path)
-    if not p.is_file():
-        raise click.ClickException(f"no such file: {path}")
-    return p.read_bytes()
-
-
-def _check_iso(value, name):
-    if value and not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$", value):
-        raise click.BadParameter(f"{value!r} is not an ISO 8601 UTC time like 2021-02-26T13:58:00Z", param_hint=name)
-    return value
-
-
-def _check_url(value, hint="--url"):
-    if value and not re.match(r"^https?://[^\s/]+", value):
-        raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=hint)
-    return value
-
-
-def _article_json(a, file=None) -> dict:
-    d = {"file": file} if file is not None else {}
-    d.update({k: v for k, v in a.to_dict().items() if k != "url"})
-    d["url"] = a.url or None
-    return d
 
 
 @main.command("extract")
@@ -316,9 +242,7 @@ def changes(obj, limit, since, min_severity, as_json):
 @_friendly
 def serve(obj, host, port):
     """Datasette on the database, with marsad's metadata, views, search and plugin; reads only."""
-    import json
     import tempfile
-    from pathlib import Path
     from datasette.cli import cli as datasette_cli
     from storage.datasette_config import metadata_for
     path = Path(obj.db_path)
@@ -330,139 +254,16 @@ def serve(obj, host, port):
                         "--setting", "sql_time_limit_ms", "5000"], prog_name="marsad serve")
 
 
-@main.group()
-def alerts():
-    """The alert outbox: what is pending, send it now, or send a sample."""
-
-
-@alerts.command("pending")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_obj
-@_common
-@_friendly
-def alerts_pending(obj, as_json):
-    """Alerts not yet delivered (pending, being sent, or failed with their last error)."""
-    from storage.outbox import pending_alerts
-    rows = pending_alerts(open_db(obj.db_path, create=False))
-    for r in rows:
-        if as_json:
-            _out(r)
-        else:
-            click.echo(f"#{r['id']:<5} {r['status']:8s} {r['channel']:7s} {r['recipient']}  due {r['next_attempt_at']}"
-                       f"  tries {r['attempts']}  {r['url']}" + (f"\n       last error: {r['last_error']}" if r['last_error'] else ""))
-    if not rows and not as_json:
-        click.echo("outbox empty: every alert has been delivered")
-
-
-@alerts.command("send")
-@click.pass_obj
-@_common
-@_friendly
-def alerts_send(obj):
-    """Send every due alert now (what the daemon does every [delivery] every)."""
-    from .notify import send_due
-    report = send_due(open_db(obj.db_path, create=False), obj.config)
-    click.echo(report.line())
-    for e in report.errors:
-        click.echo(f"  {e}", err=True)
-
-
-@alerts.command("test")
-@click.option("--to", "to", required=True, help="Recipient of the sample alert.")
-@click.pass_obj
-@_common
-@_friendly
-def alerts_test(obj, to):
-    """Send a sample alert (the Arabi Post revision of the demo) through the configured SMTP server."""
-    from email.utils import make_msgid
-    from alerts import SmtpSettings, TemporaryFailure, PermanentFailure, build_message, send_mail
-    from .demo_site import render_article
-    settings = SmtpSettings.from_config(obj.config.smtp)
-    url = "https://arabicpost.net/news/2021/02/26/russia-annoyed-us-strike-syria/"
-    old, new = extract(render_article("v1"), url=url), extract(render_article("v2"), url=url)
-    item = {"article_id": 0, "url": url, "site": "عربي بوست", "title": new.title, "old_title": old.title,
-            "version": 2, "at": "2021-02-26T14:00:00Z", "lang": "ar", "changes": list(compare(old, new).changes)}
-    msg = build_message([item], sender=settings.sender, recipient=to, msg_id=make_msgid(domain=settings.domain),
-                        domain=settings.domain, datasette=obj.config.delivery.get("datasette_url"))
-    try:
-        send_mail(settings, msg, to)
-    except (TemporaryFailure, PermanentFailure) as e:
-        raise click.ClickException(f"sending to {to} via {settings.host}:{settings.port} failed: {e}") from None
-    click.echo(f"sample alert sent to {to} via {settings.host}:{settings.port}")
-
-
-@main.command()
-@click.option("--limit", default=50, show_default=True, help="Entries in the feed.")
-@click.option("--output", type=click.Path(dir_okay=False), help="Write the feed to this file instead of stdout.")
-@click.pass_obj
-@_common
-@_friendly
-def feed(obj, limit, output):
-    """An Atom feed of the latest changes (one entry per changed version or take-down)."""
-    from pathlib import Path
-    from alerts.feed import atom
-    from crawler.spiders.articles import utc_now
-    from storage.outbox import feed_entries
-    db = open_db(obj.db_path, create=False, readonly=True)
-    xml = atom(feed_entries(db, limit), feed_id=f"tag:marsad:{Path(obj.db_path).name}", updated=utc_now())
-    if output:
-        Path(output).write_text(xml, encoding="utf-8")
-        click.echo(f"wrote {output}")
-    else:
-        click.echo(xml)
-
-
-@main.group()
-def bench():
-    """Benchmarks over ../shared/corpora (results go in the README)."""
-
-
-@bench.command("extraction")
-@click.option("-v", "--verbose", is_flag=True, help="Also list the published-day misses.")
-@_friendly
-def bench_extraction(verbose):
-    """Extraction quality and speed against trafilatura and htmldate, measured in the same run."""
-    from bench.extraction import report, run
-    res = run()
-    click.echo(report(res))
-    if verbose:
-        for corpus in ("htmldate_mediacloud", "arabic"):
-            for miss in res[corpus][3]:
-                click.echo("miss " + corpus + " " + " ".join(map(str, miss)))
-
-
-@bench.command("detection")
-@click.option("-v", "--verbose", is_flag=True, help="Also list the pairs scored wrong.")
-@_friendly
-def bench_detection(verbose):
-    """Per-kind precision/recall on labelled pairs, alerts on the corpus negatives, compare() time."""
-    from bench.detection import report, run
-    s, neg, t, held = run()
-    click.echo(report(s, neg, t, held))
-    if verbose:
-        for w in s["wrong"] + held["wrong"]:
-            click.echo("wrong " + " ".join(map(str, w)))
-
-
-@bench.command("daemon")
-@_friendly
-def bench_daemon():
-    """Picking the due batch among 100,000 articles, and the idle daemon's memory."""
-    from bench.daemon import main as run_bench
-    raise SystemExit(run_bench([]))
-
-
-@bench.command("sweep")
-@_friendly
-def bench_sweep():
-    """Every corpus page extracted (crashes, speed) and false alerts on the unchanged-body pairs."""
-    from bench.corpus_sweep import main as sweep
-    raise SystemExit(sweep([]))
-
-
 def _num(v):
     return int(v) if isinstance(v, str) and v.isdigit() else v
 
+
+from .cli_alerts import alerts, feed  # noqa: E402  (sub-commands live in their own modules)
+from .cli_bench import bench  # noqa: E402
+
+main.add_command(alerts)
+main.add_command(feed)
+main.add_command(bench)
 
 if __name__ == "__main__":
     sys.exit(main())

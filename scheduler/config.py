@@ -41,6 +41,11 @@ class Config:
                                                     "datasette_url": None})
     path: str | None = None
 
+    def alert_rules(self) -> tuple:
+        """The [[alerts]] tables as alerts.AlertRule values (digests parsed with the config's durations)."""
+        from alerts import rule_from_config
+        return tuple(rule_from_config(a, i, seconds) for i, a in enumerate(self.alerts))
+
 
 def _need(cond, key, msg):
     if not cond:

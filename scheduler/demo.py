@@ -51,19 +51,28 @@ def _fresh_db(path: Path):
     return open_db(path)
 
 
-class MailSink:
-    """A local SMTP server (aiosmtpd on 127.0.0.1) that keeps the raw messages it accepts."""
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (aiosmtpd refuses port 0, so one is picked first)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    def __init__(self):
-        import socket
+
+class MailSink:
+    """A local SMTP server (aiosmtpd on 127.0.0.1) that keeps the raw messages it accepts. Setting
+    `reply` (e.g. "550 5.1.1 mailbox unavailable") makes it refuse messages with that answer instead."""
+
+    def __init__(self, port: int | None = None):
         from aiosmtpd.controller import Controller
-        with socket.socket() as s:                        # aiosmtpd refuses port 0: pick a free port first
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = port or free_port()
         self.received: list[bytes] = []
+        self.reply: str | None = None
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):
+        if self.reply:
+            return self.reply
         self.received.append(envelope.content)
         return "250 Message accepted for delivery"
 
@@ -152,4 +161,4 @@ def _report(echo, db, path, base, found, steps) -> None:
     counts = {t: db[t].count for t in ("articles", "versions", "checks", "changes", "alerts")}
     echo(f"Stored in {path}: " + ", ".join(f"{n} {t if n != 1 else t[:-1]}" for t, n in counts.items()))
     echo(f"Read it:  marsad history --db {path} {db.execute('SELECT url FROM articles').fetchone()[0]}")
-    echo(f"Browse it in Datasette:  pip install datasette && datasette {path}")
+    echo(f"Browse it in Datasette:  marsad serve --db {path}   (then http://127.0.0.1:8001/{path.stem})")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from alerts import rule_from_config
 from crawler.extract import profile_named
 from crawler.pipeline import Store
 from crawler.runner import CrawlSession
@@ -16,7 +15,6 @@ from detector import Policy
 from storage import due_articles, ensure_site, track
 
 from .config import Config
-from .durations import seconds
 from .revisit import Ladder
 
 
@@ -48,7 +46,7 @@ class CycleStats:
 def make_store(db, config: Config, clock=utc_now) -> Store:
     det = config.detector
     return Store(db=db, policy=Policy(det.get("min_severity", "medium"), dict(det.get("severity", {}))),
-                 rules=tuple(rule_from_config(a, i, seconds) for i, a in enumerate(config.alerts)),
+                 rules=config.alert_rules(),
                  revisit=Ladder(config.revisit), clock=clock)
 
 

@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from alerts import (PermanentFailure, SmtpSettings, TemporaryFailure, build_message, message_id, post_webhook,
-                    rule_from_config, send_mail, webhook_payload)
+                    send_mail, webhook_payload)
 from alerts.batching import plan
 from crawler.spiders.articles import utc_now
 from storage.outbox import alert_items, due_alerts, mark_failed, mark_retry, mark_sending, mark_sent, sent_since
 
 from .config import Config
-from .durations import seconds
 
 
 @dataclass
@@ -42,8 +41,7 @@ def send_due(db, config: Config, *, now: str | None = None, settings: SmtpSettin
     now = now or utc_now()
     settings = settings or SmtpSettings.from_config(config.smtp)
     d = config.delivery
-    rules = [rule_from_config(a, i, seconds) for i, a in enumerate(config.alerts)]
-    digest_rules = {r.id for r in rules if r.digest_seconds}
+    digest_rules = {r.id for r in config.alert_rules() if r.digest_seconds}
     rows = due_alerts(db, now)
     targets = {(r["channel"], r["recipient"]) for r in rows}
     budget = {t: d["per_hour"] - sent_since(db, t[0], t[1], _hour_ago(now)) for t in targets}

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import email
 import json
-import socket
 import threading
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from aiosmtpd.controller import Controller
 
 import scheduler.notify
 from alerts import AlertRule, matching
 from crawler.extract import extract
 from detector import Article, Change
 from scheduler.config import validate
+from scheduler.demo import MailSink, free_port
 from scheduler.demo_site import render_article
 from scheduler.jobs import make_store
 from scheduler.notify import send_due
@@ -26,33 +25,12 @@ from .conftest import ARTICLE_URL
 NOW = "2026-01-01T00:00:00Z"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class Sink(MailSink):
+    """The demo's SMTP sink, with what it accepted parsed as e-mail messages."""
 
-
-class Sink:
-    """An SMTP server that keeps what it accepts; `reply` makes it answer DATA with an error instead."""
-
-    def __init__(self, port=None):
-        self.port = port or free_port()
-        self.messages: list[email.message.EmailMessage] = []
-        self.reply = None
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.reply:
-            return self.reply
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-    def __enter__(self):
-        self.controller.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.controller.stop()
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        return [email.message_from_bytes(raw, policy=policy.default) for raw in self.received]
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from storage import CheckResult, open_db, record_check
 from storage.datasette_config import metadata_for
 
 from .conftest import ROOT
-from .test_alerts import free_port
+from scheduler.demo import free_port
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ def test_demo_reports_the_revision_and_nothing_for_the_sidebar(marsad, tmp_path)
     assert "headline changed" in out and "1 paragraph added" in out
     v3 = out.split("check of site state v3")[1]
     assert "no change" in v3 and "CHANGED" not in v3
-    assert "datasette" in out
+    assert f"marsad serve --db {db}" in out                # the command that opens it in Datasette
     con = sqlite3.connect(db)
     assert con.execute("SELECT count(*) FROM versions").fetchone()[0] == 2
     assert [r[0] for r in con.execute("SELECT outcome FROM checks ORDER BY id")] == [

@@ -1,0 +1,92 @@
+"""`marsad alerts pending|send|test` and `marsad feed`: the outbox and the Atom feed."""
+from __future__ import annotations
+
+import click
+
+from crawler.extract import extract
+from detector import compare
+from storage import open_db
+
+from .cli_support import _common, _friendly, _out
+
+
+@click.group()
+def alerts():
+    """The alert outbox: what is pending, send it now, or send a sample."""
+
+
+@alerts.command("pending")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@_common
+@_friendly
+def alerts_pending(obj, as_json):
+    """Alerts not yet delivered (pending, being sent, or failed with their last error)."""
+    from storage.outbox import pending_alerts
+    rows = pending_alerts(open_db(obj.db_path, create=False))
+    for r in rows:
+        if as_json:
+            _out(r)
+        else:
+            click.echo(f"#{r['id']:<5} {r['status']:8s} {r['channel']:7s} {r['recipient']}  due {r['next_attempt_at']}"
+                       f"  tries {r['attempts']}  {r['url']}" + (f"\n       last error: {r['last_error']}" if r['last_error'] else ""))
+    if not rows and not as_json:
+        click.echo("outbox empty: every alert has been delivered")
+
+
+@alerts.command("send")
+@click.pass_obj
+@_common
+@_friendly
+def alerts_send(obj):
+    """Send every due alert now (what the daemon does every [delivery] every)."""
+    from .notify import send_due
+    report = send_due(open_db(obj.db_path, create=False), obj.config)
+    click.echo(report.line())
+    for e in report.errors:
+        click.echo(f"  {e}", err=True)
+
+
+@alerts.command("test")
+@click.option("--to", "to", required=True, help="Recipient of the sample alert.")
+@click.pass_obj
+@_common
+@_friendly
+def alerts_test(obj, to):
+    """Send a sample alert (the Arabi Post revision of the demo) through the configured SMTP server."""
+    from email.utils import make_msgid
+    from alerts import SmtpSettings, TemporaryFailure, PermanentFailure, build_message, send_mail
+    from .demo_site import render_article
+    settings = SmtpSettings.from_config(obj.config.smtp)
+    url = "https://arabicpost.net/news/2021/02/26/russia-annoyed-us-strike-syria/"
+    old, new = extract(render_article("v1"), url=url), extract(render_article("v2"), url=url)
+    item = {"article_id": 0, "url": url, "site": "عربي بوست", "title": new.title, "old_title": old.title,
+            "version": 2, "at": "2021-02-26T14:00:00Z", "lang": "ar", "changes": list(compare(old, new).changes)}
+    msg = build_message([item], sender=settings.sender, recipient=to, msg_id=make_msgid(domain=settings.domain),
+                        domain=settings.domain, datasette=obj.config.delivery.get("datasette_url"))
+    try:
+        send_mail(settings, msg, to)
+    except (TemporaryFailure, PermanentFailure) as e:
+        raise click.ClickException(f"sending to {to} via {settings.host}:{settings.port} failed: {e}") from None
+    click.echo(f"sample alert sent to {to} via {settings.host}:{settings.port}")
+
+
+@click.command()
+@click.option("--limit", default=50, show_default=True, help="Entries in the feed.")
+@click.option("--output", type=click.Path(dir_okay=False), help="Write the feed to this file instead of stdout.")
+@click.pass_obj
+@_common
+@_friendly
+def feed(obj, limit, output):
+    """An Atom feed of the latest changes (one entry per changed version or take-down)."""
+    from pathlib import Path
+    from alerts.feed import atom
+    from crawler.spiders.articles import utc_now
+    from storage.outbox import feed_entries
+    db = open_db(obj.db_path, create=False, readonly=True)
+    xml = atom(feed_entries(db, limit), feed_id=f"tag:marsad:{Path(obj.db_path).name}", updated=utc_now())
+    if output:
+        Path(output).write_text(xml, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(xml)

@@ -1,0 +1,86 @@
+"""Shared pieces of the `marsad` command line: the context, the error handling, option checks."""
+from __future__ import annotations
+
+import json
+import re
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from crawler.extract import ExtractionError, ProfileError
+from storage import StorageError
+
+from .config import ConfigError, load
+
+
+def _friendly(fn):
+    @wraps(fn)
+    def wrapper(*a, **kw):
+        try:
+            return fn(*a, **kw)
+        except (ConfigError, StorageError, ExtractionError, ProfileError) as e:
+            raise click.ClickException(str(e)) from None
+        except OSError as e:
+            raise click.ClickException(f"{e.strerror or e}: {e.filename}" if e.filename else str(e)) from None
+    return wrapper
+
+
+def _common(fn):
+    """--config and --db on every subcommand too, so `marsad history --db x.db URL` works as users type it."""
+    @click.option("--config", "sub_config", type=click.Path(dir_okay=False), hidden=True)
+    @click.option("--db", "sub_db", type=click.Path(dir_okay=False), hidden=True)
+    @wraps(fn)
+    def wrapper(*a, sub_config=None, sub_db=None, **kw):
+        obj = click.get_current_context().find_object(Ctx)
+        if obj is not None:
+            obj.config_path = sub_config or obj.config_path
+            obj._db = sub_db or obj._db
+        return fn(*a, **kw)
+    return wrapper
+
+
+def _out(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+class Ctx:
+    def __init__(self, config_path, db):
+        self.config_path, self._db = config_path, db
+        self._config = None
+
+    @property
+    def config(self):
+        if self._config is None:
+            self._config = load(self.config_path)
+        return self._config
+
+    @property
+    def db_path(self) -> str:
+        return self._db or self.config.db
+
+
+def _read(path: str) -> bytes:
+    p = Path(path)
+    if not p.is_file():
+        raise click.ClickException(f"no such file: {path}")
+    return p.read_bytes()
+
+
+def _check_iso(value, name):
+    if value and not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$", value):
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 UTC time like 2021-02-26T13:58:00Z", param_hint=name)
+    return value
+
+
+def _check_url(value, hint="--url"):
+    if value and not re.match(r"^https?://[^\s/]+", value):
+        raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=hint)
+    return value
+
+
+def _article_json(a, file=None) -> dict:
+    d = {"file": file} if file is not None else {}
+    d.update({k: v for k, v in a.to_dict().items() if k != "url"})
+    d["url"] = a.url or None
+    return d
