@@ -53,9 +53,9 @@ TOLL_PHRASES = {
 
 # Words that may stand between a phrase-before and its number: "ارتفعت إلى", "rose to at least".
 CONNECTORS = """
-إلى ل لـ ب نحو حوالي قرابة أكثر من ما لا يقل عن على الأقل ارتفعت ارتفع ترتفع يرتفع وصلت وصل بلغت بلغ
+إلى ل لـ ب نحو حوالي قرابة أكثر من ما لا يقل عن على الأقل ارتفعت ارتفع ترتفع يرتفع وصلت وصل بلغت بلغ بين
 تجاوزت تجاوز قد أيضا جديد جديدة الإجمالية الجديدة
-to at least rose rises risen climbed climbs climb reached reaches stands stood is was now more than over
+to at least rose rises risen climbed climbs climb reached reaches stands stood is was now more than over between
 about around nearly some has had of another further almost approximately roughly up
 """.split()
 

@@ -279,3 +279,21 @@ def test_text_rendering_marks_edits():
     b = art("The port reopened on Tuesday after the strike. Officials gave no details. Trade resumed.")
     text = render_text(compare(a, b).changes)
     assert "[-Monday-] {+Tuesday+}" in text and "+ Trade resumed." in text
+
+
+@pytest.mark.parametrize("sentence, measure, value, approximate", [
+    ("قُتل ما بين 20-25 شخصاً في الاشتباكات", "killed", 25, True),
+    ("مقتل عشرات المدنيين في القصف", "killed", 10, True),
+    ("نزوح مئات العائلات من القرى الحدودية", "displaced", 100, True),
+    ("Hundreds of people were displaced by the floods", "displaced", 100, True),
+    ("مقتل ثلاثة أشخاص في الحادث", "killed", 3, False),
+    ("more than 40 people were injured", "injured", 40, False),
+])
+def test_ranges_and_number_words(sentence, measure, value, approximate):
+    found = {(f.measure, f.value, f.approximate) for f in figures_in_sentence(sentence)}
+    assert (measure, value, approximate) in found
+
+
+def test_more_than_and_subject():
+    f = figures_in_sentence("more than 40 civilians were injured")[0]
+    assert (f.qualifier, f.subject) == ("more_than", "civilians")
