@@ -19,7 +19,7 @@ NOUNS_AFTER = {
 
 # Verbs that state the measure a few words after the number: "22 شخصاً ... قُتلوا", "22 people were killed".
 VERBS_AFTER = {
-    "killed": "قتلوا قتلن لقوا حتفهم حتفه استشهدوا توفوا ماتوا killed died dead perished",
+    "killed": "قتلوا قتلن لقوا حتفهم حتفه مصرعهم مصرعه استشهدوا توفوا ماتوا killed died dead perished",
     "injured": "أصيبوا أصبن جرحوا injured wounded hurt",
     "missing": "فقدوا missing",
     "arrested": "اعتقلوا أوقفوا arrested detained",
@@ -29,8 +29,9 @@ VERBS_AFTER = {
 # Phrases after which the number is the measure: "مقتل 22", "حصيلة القتلى إلى 22", "death toll rose to 22".
 PHRASES_BEFORE = {
     "killed": ["مقتل", "قتل", "قتلت", "استشهد", "حصيلة القتلى", "عدد القتلى", "حصيلة الضحايا", "عدد الضحايا",
-               "عدد الشهداء", "حصيلة الشهداء", "استشهاد", "وفاة",
-               "death toll", "toll", "killing", "killed", "kills", "deaths of"],
+               "عدد الشهداء", "حصيلة الشهداء", "استشهاد", "وفاة", "توفي", "توفيت", "عدد الوفيات", "حصيلة الوفيات",
+               "death toll", "toll", "killing", "killed", "kills", "deaths of", "number of dead", "number of deaths",
+               "death count", "fatalities", "body count"],
     "injured": ["إصابة", "جرح", "عدد الجرحى", "حصيلة الجرحى", "عدد المصابين", "حصيلة المصابين",
                 "أصيب", "أصيبت", "جرح", "injuring", "wounding", "injured", "wounded"],
     "missing": ["فقدان", "عدد المفقودين", "missing"],
@@ -44,7 +45,8 @@ PHRASES_BEFORE = {
 TOLL_GAP = 4
 TOLL_PHRASES = {
     "killed": ["death toll", "toll", "حصيلة القتلى", "عدد القتلى", "حصيلة الضحايا", "عدد الضحايا", "عدد الشهداء",
-               "حصيلة الشهداء"],
+               "حصيلة الشهداء", "عدد الوفيات", "حصيلة الوفيات", "number of dead", "number of deaths", "death count",
+               "fatalities"],
     "injured": ["عدد الجرحى", "حصيلة الجرحى", "عدد المصابين", "حصيلة المصابين", "number of injured"],
     "missing": ["عدد المفقودين"],
     "arrested": ["عدد المعتقلين"],
@@ -63,9 +65,12 @@ about around nearly some has had of another further almost approximately roughly
 PEOPLE = """
 شخص شخصا شخصاً أشخاص مدني مدنيا مدنياً مدنيين مدنيون جندي جنديا جنود عنصر عنصرا عناصر مسلح مسلحا
 مسلحين طفل طفلا أطفال امرأة نساء رجل رجال فلسطيني فلسطينيا فلسطينيين عسكري عسكريا عسكريين
-مواطن مواطنا مواطنين مهاجر مهاجرا مهاجرين آخر آخرين آخرون
+مواطن مواطنا مواطنين مهاجر مهاجرا مهاجرين آخر آخرين آخرون عامل عاملا عمال طالب طالبا طلاب صحفي صحفيا
+صحفيين مسعف مسعفا مسعفين راكب راكبا ركاب بحار بحارة صياد صيادين سجين سجناء مريض مريضا مرضى فرد أفراد شرطي
+شرطيا شرطيين متظاهر متظاهرا متظاهرين ناشط ناشطا ناشطين جنديين طفلين
 people persons civilians soldiers troops children women men militants fighters others more
-palestinians israelis migrants protesters police officers workers residents
+palestinians israelis migrants protesters police officers workers residents students journalists
+passengers miners patients prisoners villagers refugees
 """.split()
 
 # Words that may link a number to its people word: "dozens of people", "عشرات من المدنيين".
@@ -90,7 +95,7 @@ percent per pm am gmt utc dollars euros pounds km miles tonnes tons kg
 # A number right after one of these is a time, a year or a reference number.
 BLOCK_BEFORE = """
 الساعة ساعة عام العام سنة رقم الرقم المادة القرار صفحة الطبعة
-at year in since page no number article resolution aged age
+year in since page no number article resolution aged age
 """.split()
 
 # Qualifiers read in the few words around a number.
@@ -100,6 +105,10 @@ QUALIFIERS = {
     "about": ["نحو", "حوالي", "قرابة", "زهاء", "about", "around", "nearly", "almost", "approximately",
               "roughly", "some"],
 }
+
+# Words that multiply the number before them: "200 ألف نازح" is 200,000; "1.5 million" is read as 1 million.
+MULTIPLIERS = {"ألف": 1000, "آلاف": 1000, "الف": 1000, "مليون": 1_000_000, "ملايين": 1_000_000,
+               "thousand": 1000, "million": 1_000_000}
 
 # Number words: value, and whether the word only gives an order of magnitude ("dozens").
 NUMBER_WORDS = {

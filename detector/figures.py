@@ -36,7 +36,8 @@ def _tables():
     return dict(nouns=nouns, verbs=verbs, phrases=phrases, qualifiers=qualifiers, numwords=numwords,
                 connectors=_norm_words(cues.CONNECTORS), links=_norm_words(cues.LINKS),
                 generic=_norm_words(cues.GENERIC_PEOPLE),
-                toll_phrases={m: [tuple(normalize(p).split()) for p in v] for m, v in cues.TOLL_PHRASES.items()}, people=_norm_words(cues.PEOPLE),
+                toll_phrases={m: [tuple(normalize(p).split()) for p in v] for m, v in cues.TOLL_PHRASES.items()},
+                multipliers={normalize(k): v for k, v in cues.MULTIPLIERS.items()}, people=_norm_words(cues.PEOPLE),
                 block_after=_norm_words(cues.BLOCK_AFTER), block_before=_norm_words(cues.BLOCK_BEFORE))
 
 
@@ -101,14 +102,16 @@ def _words_at(tokens: list[str], start: int, step: int, limit: int) -> list[tupl
 
 
 def _phrase_ends_at(tokens: list[str], end: int, phrase: tuple[str, ...]) -> bool:
+    """The phrase ends at `end`; the definite article and attached particles are ignored on both sides
+    ("حصيلة ضحايا" is "حصيلة الضحايا")."""
     start = end - len(phrase) + 1
     if start < 0:
         return False
-    return all(_in(tokens[start + k], {phrase[k]}) for k in range(len(phrase)))
+    return all(set(_forms(tokens[start + k])) & set(_forms(phrase[k])) for k in range(len(phrase)))
 
 
-def _measure(tokens: list[str], i: int, T) -> str | None:
-    after = _words_at(tokens, i + 1, 1, 8)
+def _measure(tokens: list[str], i: int, T, at: int | None = None) -> str | None:
+    after = _words_at(tokens, (at if at is not None else i) + 1, 1, 8)
     # 1. a noun right after the number, or after one people word: "22 قتيلا", "22 شخصا جريحا"
     for pos, (_, w) in enumerate(after[:3]):
         for m in cues.MEASURES:       # after a people word, only the bare noun: not "وإصابة" (and injuring)
@@ -175,29 +178,37 @@ def figures_in_sentence(sentence: str) -> list[Figure]:
     raw = tokenize(ascii_digits(sentence))
     raw = raw if len(raw) == len(tokens) else None        # positions line up unless NFKC split a token
     found: dict[tuple[str, int], Figure] = {}
+    skip: set[int] = set()
     for i, tok in enumerate(tokens):
+        if i in skip:
+            continue
         num = _number(tok, T["numwords"])
         if num is None:
             continue
         value, approximate = num
+        at = i                                        # where the number ends (after a multiplier word)
+        if i + 1 < len(tokens) and tokens[i + 1] in T["multipliers"] and tok[0].isdigit():
+            value *= T["multipliers"][tokens[i + 1]]
+            at = i + 1
+            skip.add(i + 1)
         if tok.isdigit() and len(tok) >= PHONE_DIGITS or (i > 0 and tokens[i - 1] == "+"):
             continue
         prev = _words_at(tokens, i - 1, -1, 1)
-        nxt = _words_at(tokens, i + 1, 1, 1)
+        nxt = _words_at(tokens, at + 1, 1, 1)
         if prev and _in(prev[0][1], T["block_before"]):
             continue
         if nxt and _in(nxt[0][1], T["block_after"]):
             continue
-        if i + 1 < len(tokens) and tokens[i + 1] in {"%", ":", "/"}:
+        if at + 1 < len(tokens) and tokens[at + 1] in {"%", ":", "/"}:
             continue
-        measure = _measure(tokens, i, T)
+        measure = _measure(tokens, i, T, at)
         if measure is None:
             continue
         if 1900 <= value <= 2100 and not (nxt and (_in(nxt[0][1], T["nouns"][measure])
                                                    or _in(nxt[0][1], T["people"]))):
             continue                                            # a year, unless "2000 قتيل", "1900 شخص"
         found.setdefault((measure, value), Figure(measure, value, sentence, _qualifier(tokens, i, T),
-                                                  approximate, _subject(tokens, raw, i, T)))
+                                                  approximate, _subject(tokens, raw, at, T)))
     return list(found.values())
 
 
