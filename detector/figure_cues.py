@@ -44,7 +44,7 @@ PHRASES_BEFORE = {
 # to 18", "حصيلة القتلى في الغارات ارتفعت إلى 22"); verbs such as "killed" may not.
 TOLL_GAP = 4
 TOLL_PHRASES = {
-    "killed": ["death toll", "toll", "حصيلة القتلى", "عدد القتلى", "حصيلة الضحايا", "عدد الضحايا", "عدد الشهداء",
+    "killed": ["death toll", "حصيلة القتلى", "عدد القتلى", "حصيلة الضحايا", "عدد الضحايا", "عدد الشهداء",
                "حصيلة الشهداء", "عدد الوفيات", "حصيلة الوفيات", "number of dead", "number of deaths", "death count",
                "fatalities"],
     "injured": ["عدد الجرحى", "حصيلة الجرحى", "عدد المصابين", "حصيلة المصابين", "number of injured"],
@@ -67,10 +67,10 @@ PEOPLE = """
 مسلحين طفل طفلا أطفال امرأة نساء رجل رجال فلسطيني فلسطينيا فلسطينيين عسكري عسكريا عسكريين
 مواطن مواطنا مواطنين مهاجر مهاجرا مهاجرين آخر آخرين آخرون عامل عاملا عمال طالب طالبا طلاب صحفي صحفيا
 صحفيين مسعف مسعفا مسعفين راكب راكبا ركاب بحار بحارة صياد صيادين سجين سجناء مريض مريضا مرضى فرد أفراد شرطي
-شرطيا شرطيين متظاهر متظاهرا متظاهرين ناشط ناشطا ناشطين جنديين طفلين
+شرطيا شرطيين متظاهر متظاهرا متظاهرين ناشط ناشطا ناشطين جنديين طفلين مشتبه مشتبها
 people persons civilians soldiers troops children women men militants fighters others more
 palestinians israelis migrants protesters police officers workers residents students journalists
-passengers miners patients prisoners villagers refugees
+passengers miners patients prisoners villagers refugees suspects
 """.split()
 
 # Words that may link a number to its people word: "dozens of people", "عشرات من المدنيين".
@@ -105,6 +105,10 @@ QUALIFIERS = {
     "about": ["نحو", "حوالي", "قرابة", "زهاء", "about", "around", "nearly", "almost", "approximately",
               "roughly", "some"],
 }
+
+# Arabic dual measure nouns carry their own number: "سقوط قتيلين" is two killed.
+DUAL_NOUNS = {"قتيلين": "killed", "قتيلان": "killed", "شهيدين": "killed", "شهيدان": "killed",
+              "جريحين": "injured", "جريحان": "injured", "مصابين اثنين": "injured", "مفقودين اثنين": "missing"}
 
 # Words that multiply the number before them: "200 ألف نازح" is 200,000; "1.5 million" is read as 1 million.
 MULTIPLIERS = {"ألف": 1000, "آلاف": 1000, "الف": 1000, "مليون": 1_000_000, "ملايين": 1_000_000,

@@ -37,7 +37,8 @@ def _tables():
                 connectors=_norm_words(cues.CONNECTORS), links=_norm_words(cues.LINKS),
                 generic=_norm_words(cues.GENERIC_PEOPLE),
                 toll_phrases={m: [tuple(normalize(p).split()) for p in v] for m, v in cues.TOLL_PHRASES.items()},
-                multipliers={normalize(k): v for k, v in cues.MULTIPLIERS.items()}, people=_norm_words(cues.PEOPLE),
+                multipliers={normalize(k): v for k, v in cues.MULTIPLIERS.items()},
+                duals={normalize(k): v for k, v in cues.DUAL_NOUNS.items() if " " not in k}, people=_norm_words(cues.PEOPLE),
                 block_after=_norm_words(cues.BLOCK_AFTER), block_before=_norm_words(cues.BLOCK_BEFORE))
 
 
@@ -181,6 +182,10 @@ def figures_in_sentence(sentence: str) -> list[Figure]:
     skip: set[int] = set()
     for i, tok in enumerate(tokens):
         if i in skip:
+            continue
+        dual = next((T["duals"][f] for f in _forms(tok) if f in T["duals"]), None)
+        if dual and not (i > 0 and _number(tokens[i - 1], T["numwords"])):
+            found.setdefault((dual, 2), Figure(dual, 2, sentence, "", False, ""))
             continue
         num = _number(tok, T["numwords"])
         if num is None:

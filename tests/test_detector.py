@@ -297,3 +297,20 @@ def test_ranges_and_number_words(sentence, measure, value, approximate):
 def test_more_than_and_subject():
     f = figures_in_sentence("more than 40 civilians were injured")[0]
     assert (f.qualifier, f.subject) == ("more_than", "civilians")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The number of dead rose to 30", [("killed", 30)]),
+    ("Fatalities rose to 12 on Monday", [("killed", 12)]),
+    ("the toll stood at 80", [("killed", 80)]),
+    ("توفي 5 أشخاص متأثرين بجراحهم", [("killed", 5)]),
+    ("لقي 4 عمال مصرعهم", [("killed", 4)]),
+    ("أكثر من 200 ألف نازح", [("displaced", 200000)]),
+    ("ارتفاع حصيلة ضحايا الزلزال إلى 1200", [("killed", 1200)]),
+    ("سقوط قتيلين وثلاثة جرحى", [("injured", 3), ("killed", 2)]),
+    ("The toll booth at exit 12 was closed", []),
+    ("The meeting starts at 10", []),
+    ("Call +971 4 1234567 or 0501234567", []),
+])
+def test_more_phrasings(sentence, expected):
+    assert figs(sentence) == expected
