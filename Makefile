@@ -24,7 +24,9 @@ serve: venv
 
 bench: venv
 	$(BIN)/marsad bench extraction
+	$(BIN)/marsad bench detection
+	$(BIN)/marsad bench daemon
 	$(BIN)/marsad bench sweep
 
 clean:
-	rm -rf $(VENV) marsad-demo.db* *.egg-info
+	rm -rf $(VENV) marsad-demo.db* marsad-demo-alert.eml *.egg-info
