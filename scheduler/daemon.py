@@ -22,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from crawler.runner import CrawlSession
 from crawler.spiders.articles import utc_now
+from detector import summarize
 from storage import open_db, prune_checks, record_cycle
 
 from .config import Config
@@ -96,6 +97,10 @@ class Daemon:
             secs = time.monotonic() - t0
             record_cycle(self.db, "revisit", started, self.clock(), secs, vars(stats))
             log.info("cycle: %s in %.1fs", stats.line().replace("discovered 0, ", ""), secs)
+            for item, rec in stats.results:
+                if rec.outcome in ("changed", "removed"):
+                    log.info("%s %s%s: %s", rec.outcome, item.url, f" v{rec.version}" if rec.version else "",
+                             summarize(rec.changes))
             for key in ("checked", "new", "changed", "unchanged", "not_modified", "removed", "errors"):
                 setattr(total, key, getattr(total, key) + getattr(stats, key))
             if stats.checked < self.config.batch_size:
