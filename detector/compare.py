@@ -112,6 +112,36 @@ def _only_numbers_differ(diff) -> bool:
     return bool(changed) and not _NUMBER.sub("", loose(changed)).strip(" -")
 
 
+TYPO_SIMILARITY = 0.8    # a replaced word this close to the old one, letter by letter, and of nearly the same
+                         # length, is a spelling fix ("increase"/"decrease" at 0.75, "lawful"/"unlawful" are not)
+TYPO_WORDS = 2
+
+
+def _is_typo_fix(diff) -> bool:
+    """Only one or two words replaced, each by a near-identical spelling, and no digits involved:
+    "goverment" -> "government". Recorded as an edit, but it does not alert."""
+    from difflib import SequenceMatcher
+    pairs, i = [], 0
+    while i < len(diff):
+        op, text = diff[i]
+        if op == "delete" and i + 1 < len(diff) and diff[i + 1][0] == "insert":
+            pairs.append((text, diff[i + 1][1]))
+            i += 2
+            continue
+        if op != "equal":
+            return False
+        i += 1
+    if not pairs or sum(len(o.split()) for o, _ in pairs) > TYPO_WORDS:
+        return False
+    for old, new in pairs:
+        if len(old.split()) != len(new.split()) or any(c.isdigit() for c in old + new):
+            return False
+        for a, b in zip(old.split(), new.split()):
+            if abs(len(a) - len(b)) > 1 or SequenceMatcher(None, a.lower(), b.lower()).ratio() < TYPO_SIMILARITY:
+                return False
+    return True
+
+
 def _restates_figure(old: str, new: str, diff, figure_sentences) -> bool:
     """The edit is a reported figure change itself: both sentences state the changed measure, and only
     numbers, or a few words around the number, changed ("عشرة متظاهرين" -> "35 متظاهراً")."""
@@ -164,6 +194,9 @@ def _sentence_changes(policy, old: Article, new: Article, figures: list[Change])
         severity = None
         if figures and _restates_figure(o.text, n.text, diff, figure_sentences):
             detail["explained_by"] = "figure_changed"     # the figure change already says it
+            severity = "low"
+        elif _is_typo_fix(diff):
+            detail["typo"] = True
             severity = "low"
         out.append(_change(policy, "sentence_edited", "text", o.text, n.text, detail, severity))
     for o, n in al.moved:

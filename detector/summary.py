@@ -25,7 +25,7 @@ PHRASES = {
            "sentences_added": "+{n} sentence{s}", "sentences_removed": "−{n} sentence{s}",
            "sentences_edited": "{n} sentence{s} edited", "sentences_moved": "{n} sentence{s} moved",
            "nothing": "no change", "minor": "minor text changes (labels, counters)",
-           "live_entries": "live blog: +{n} entr{s}"},
+           "live_entries": "live blog: +{n} entr{s}", "typos": "{n} spelling fix{s}"},
     "ar": {"title_changed": "تغيّر العنوان", "byline_changed": "تغيّر اسم الكاتب",
            "correction_added": "أضيف تصحيح", "cosmetic": "تعديلات شكلية فقط",
            "removed": "حُذف المقال (HTTP {status})", "updated": "التحديث من {old} إلى {new} بتوقيت غرينتش",
@@ -34,7 +34,8 @@ PHRASES = {
            "paragraphs_added": "أضيفت فقرات: {n}", "sentences_added": "أضيفت جمل: {n}",
            "sentences_removed": "حُذفت جمل: {n}", "sentences_edited": "عُدّلت جمل: {n}",
            "sentences_moved": "نُقلت جمل: {n}", "nothing": "لا تغيير",
-           "minor": "تغييرات طفيفة (عناوين فرعية أو عدادات)", "live_entries": "تغطية مباشرة: أضيفت مداخلات: {n}"},
+           "minor": "تغييرات طفيفة (عناوين فرعية أو عدادات)", "live_entries": "تغطية مباشرة: أضيفت مداخلات: {n}",
+           "typos": "تصحيحات إملائية: {n}"},
 }
 
 
@@ -80,7 +81,7 @@ def describe(change: Change, lang: str = "en") -> str:
 
 
 def _count(p, key, n):
-    return p[key].format(n=n, s="" if n == 1 else "s")
+    return p[key].format(n=n, s="" if n == 1 else ("es" if key == "typos" else "s"))
 
 
 def summarize(changes, lang: str = "en") -> str:
@@ -101,10 +102,13 @@ def summarize(changes, lang: str = "en") -> str:
     loose_added = [c for c in added if not c.detail.get("whole_paragraph")]
     if whole:
         parts.append(_count(p, "paragraphs_added", len(whole)))
+    typos = [c for c in changes if c.kind == "sentence_edited" and c.detail.get("typo")]
+    edits = [c for c in changes if c.kind == "sentence_edited" and not c.detail.get("typo")]
     for kind, key, items in (("sentence_added", "sentences_added", loose_added),
                              ("sentence_removed", "sentences_removed", None),
-                             ("sentence_edited", "sentences_edited", None),
-                             ("sentence_moved", "sentences_moved", None)):
+                             ("sentence_edited", "sentences_edited", edits),
+                             ("sentence_moved", "sentences_moved", None),
+                             ("typo", "typos", typos)):
         n = len(items) if items is not None else sum(1 for c in changes if c.kind == kind)
         if n:
             parts.append(_count(p, key, n))

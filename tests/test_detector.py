@@ -314,3 +314,19 @@ def test_more_than_and_subject():
 ])
 def test_more_phrasings(sentence, expected):
     assert figs(sentence) == expected
+
+
+def test_spelling_fix_is_recorded_but_quiet():
+    a = art("The goverment announced new measures on Monday. Officials gave no details.")
+    b = art("The government announced new measures on Monday. Officials gave no details.")
+    r = compare(a, b)
+    assert [c.kind for c in r.changes] == ["sentence_edited"] and r.changes[0].detail["typo"] and not r.alert
+    assert summarize(r.changes) == "1 spelling fix"
+    real = art("The government announced new curfews on Monday. Officials gave no details.")
+    assert compare(b, real).alert                                   # a changed word is not a typo
+    for old, new in (("increase", "decrease"), ("lawful", "unlawful"), ("won", "win")):
+        x = art(f"The court said the {old} was confirmed on Monday. Officials gave no details.")
+        y = art(f"The court said the {new} was confirmed on Monday. Officials gave no details.")
+        assert compare(x, y).alert, (old, new)                     # similar spelling, different meaning
+    numbers = art("The government announced 5 new measures on Monday. Officials gave no details.")
+    assert compare(art("The government announced 3 new measures on Monday. Officials gave no details."), numbers).alert
