@@ -59,9 +59,13 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", t).strip().casefold()
 
 
+_INNER_MARKS = re.compile(r"(?<=[^\W\d_])[.'](?=[^\W\d_])")      # letters on both sides: never "3.5"
+
+
 def loose(text: str) -> str:
-    """Comparison key without punctuation: two strings equal under it differ only cosmetically."""
-    return _SPACE.sub(" ", _PUNCT.sub(" ", normalize(text))).strip()
+    """Comparison key without punctuation: two strings equal under it differ only cosmetically.
+    Dots and apostrophes inside a word vanish ("U.S." = "US"); other punctuation separates words."""
+    return _SPACE.sub(" ", _PUNCT.sub(" ", _INNER_MARKS.sub("", normalize(text)))).strip()
 
 
 def content_hash(fields: dict) -> str:

@@ -330,3 +330,16 @@ def test_spelling_fix_is_recorded_but_quiet():
         assert compare(x, y).alert, (old, new)                     # similar spelling, different meaning
     numbers = art("The government announced 5 new measures on Monday. Officials gave no details.")
     assert compare(art("The government announced 3 new measures on Monday. Officials gave no details."), numbers).alert
+
+
+def test_abbreviation_style_is_cosmetic():
+    a = art("The U.S. envoy arrived on Monday.", title="U.S. envoy in Doha")
+    b = art("The US envoy arrived on Monday.", title="US envoy in Doha")
+    r = compare(a, b)
+    assert [c.kind for c in r.changes] == ["cosmetic"] and not r.alert
+
+
+def test_decimal_point_still_matters():
+    a = art("The fund was worth 3.5 million dollars last year. Nothing else changed.")
+    b = art("The fund was worth 35 million dollars last year. Nothing else changed.")
+    assert compare(a, b).alert
