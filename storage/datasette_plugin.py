@@ -29,7 +29,7 @@ table.timeline td,table.timeline th{padding:4px 8px;border-bottom:1px solid #eee
 async def _db(datasette, request):
     name = request.args.get("db")
     if name:
-        return datasette.get_database(name)
+        return datasette.databases.get(name)          # an unknown name: None, answered with a 404
     for db in datasette.databases.values():
         if not db.is_memory and await db.table_exists("versions"):
             return db

@@ -112,6 +112,7 @@ def test_plugin_pages_render_with_markup_escaped(hostile_db):
     assert "<script" not in article.replace("&lt;script", "")
     status, _ = get(hostile_db, "/-/marsad/diff/99", as_json=False)
     assert status == 404
+    assert get(hostile_db, "/-/marsad/article/1?db=nope", as_json=False)[0] == 404
 
 
 def test_view_links_to_the_plugin_pages(demo_db):
