@@ -199,3 +199,19 @@ def test_liveblogposting_marks_the_article_live():
     head = '<script type="application/ld+json">{"@type":"LiveBlogPosting","headline":"Live: strikes"}</script>'
     assert extract(page(ARTICLE_BODY, head, "en"), url="https://news.example/live").live is True
     assert extract(page(ARTICLE_BODY, "", "en"), url="https://news.example/a").live is False
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("2 تير 1399 - 12:09:08 ب.ظ", "2020-06-22T12:09:00Z"),          # Solar Hijri month name, Persian PM
+    ("۱۳۹۹/۰۲/۲۱ - ۱۸:۵۹", "2020-05-10T18:59:00Z"),                   # Solar Hijri, Persian digits
+    ("1442/07/14 هـ الموافق 2021/02/26", "2021-02-26"),              # lunar Hijri skipped, Gregorian read
+    ("الجمعة 14 رجب 1442 هـ", None),                                  # lunar Hijri alone: not guessed
+])
+def test_persian_and_hijri_calendars(phrase, expected):
+    assert parse_phrase(phrase) == expected
+
+
+def test_jalali_conversion():
+    from crawler.extract.dates import jalali_to_gregorian
+    assert jalali_to_gregorian(1403, 1, 1) == (2024, 3, 20)       # Nowruz
+    assert jalali_to_gregorian(1398, 11, 29) == (2020, 2, 18)

@@ -40,7 +40,7 @@ LABELS = {
                 "updated", "last modified", "modified"],
 }
 
-PM_MARKERS = ["م", "مساء", "مساءً", "ظهرا", "pm", "p.m."]
+PM_MARKERS = ["م", "مساء", "مساءً", "ظهرا", "pm", "p.m.", "ب.ظ"]
 AM_MARKERS = ["ص", "صباحا", "صباحاً", "فجرا", "am", "a.m."]
 
 # Relative stamps: "قبل 12 دقيقة", "منذ ساعتين", "2 hours ago". Unit words -> seconds; dual forms
@@ -57,3 +57,10 @@ RELATIVE_DUALS = {"دقيقتين": 120, "دقيقتان": 120, "ساعتين": 
 RELATIVE_BEFORE = ["قبل", "منذ"]       # Arabic puts the marker first
 RELATIVE_AFTER = ["ago"]               # English puts it last
 RELATIVE_ONE = ["an", "a", "one"]      # "an hour ago"
+
+# Persian (Solar Hijri / Jalali) months, for Persian pages: "2 تیر 1399" is 22 June 2020. Read only with a
+# Jalali year (JALALI_YEARS); an Islamic (lunar Hijri) year such as 1442 هـ is not converted.
+JALALI_MONTHS = {1: "فروردین", 2: "اردیبهشت", 3: "خرداد", 4: "تیر", 5: "مرداد امرداد", 6: "شهریور", 7: "مهر",
+                 8: "آبان", 9: "آذر", 10: "دی", 11: "بهمن", 12: "اسفند"}
+JALALI_YEARS = (1300, 1420)
+HIJRI_MARKERS = ["هـ", "ه.", "هجري", "هجرية"]

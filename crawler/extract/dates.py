@@ -105,15 +105,70 @@ def _month_number(word: str) -> int | None:
 
 _NUMERIC_YMD = re.compile(r"(?<!\d)(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?!\d)")
 _NUMERIC_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)")
-_TIME = re.compile(r"(?<![\d:])(\d{1,2})[:.](\d{2})(?::(\d{2}))?(?![\d])\s*(a\.?m\.?|p\.?m\.?|ص|م(?!\w)|صباحا|مساء|ظهرا|فجرا)?",
+_TIME = re.compile(r"(?<![\d:])(\d{1,2})[:.](\d{2})(?::(\d{2}))?(?![\d])\s*(a\.?m\.?|p\.?m\.?|ب\.?ظ|ق\.?ظ|ص|م(?!\w)|صباحا|مساء|ظهرا|فجرا)?",
                    re.IGNORECASE)
 _OFFSET = re.compile(r"(?:gmt|utc)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
 
 
+def jalali_to_gregorian(jy: int, jm: int, jd: int) -> tuple[int, int, int]:
+    """Solar Hijri (Jalali) date to Gregorian, by the standard arithmetic (33-year cycles)."""
+    jy += 1595
+    days = -355668 + 365 * jy + (jy // 33) * 8 + ((jy % 33) + 3) // 4 + jd + \
+        ((jm - 1) * 31 if jm < 7 else (jm - 7) * 30 + 186)
+    gy = 400 * (days // 146097)
+    days %= 146097
+    if days > 36524:
+        days -= 1
+        gy += 100 * (days // 36524)
+        days %= 36524
+        if days >= 365:
+            days += 1
+    gy += 4 * (days // 1461)
+    days %= 1461
+    if days > 365:
+        gy += (days - 1) // 365
+        days = (days - 1) % 365
+    gd = days + 1
+    leap = gy % 4 == 0 and (gy % 100 != 0 or gy % 400 == 0)
+    month_days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    gm = 0
+    while gm < 12 and gd > month_days[gm]:
+        gd -= month_days[gm]
+        gm += 1
+    return gy, gm + 1, gd
+
+
+@lru_cache(maxsize=1)
+def _jalali_tables():
+    months = {normalize(name): n for n, names in W.JALALI_MONTHS.items() for name in names.split()}
+    alt = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({alt})\s+(\d{{4}})(?!\d)")
+    hijri = re.compile("|".join(re.escape(normalize(m)) for m in W.HIJRI_MARKERS))
+    return months, pattern, hijri
+
+
+def _calendar(y: int, mo: int, d: int, t: str) -> tuple[int, int, int] | None:
+    """A numeric date with a Jalali year is converted; one with an Islamic (lunar) year is not read."""
+    lo, hi = W.JALALI_YEARS
+    if lo <= y <= hi and not _jalali_tables()[2].search(t):
+        try:
+            return jalali_to_gregorian(y, mo, d)
+        except (ValueError, IndexError):
+            return None
+    if lo <= y < 1900:
+        return None
+    return y, mo, d
+
+
 def _find_date(t: str) -> tuple[int, int, int] | None:
-    m = _NUMERIC_YMD.search(t)
-    if m:
-        return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    months, jalali, _ = _jalali_tables()
+    m = jalali.search(t)
+    if m and W.JALALI_YEARS[0] <= int(m.group(3)) <= W.JALALI_YEARS[1]:
+        return jalali_to_gregorian(int(m.group(3)), months[m.group(2)], int(m.group(1)))
+    for m in _NUMERIC_YMD.finditer(t):        # "1442/07/14 هـ الموافق 2021/02/26": skip the lunar date
+        found = _calendar(int(m.group(1)), int(m.group(2)), int(m.group(3)), t)
+        if found:
+            return found
     m = _NUMERIC_DMY.search(t)
     if m:
         return int(m.group(3)), int(m.group(2)), int(m.group(1))
@@ -168,9 +223,9 @@ def read_phrase(text: str, default_zone: str | None = None, now: str | None = No
     if tm:
         hour, minute = int(tm.group(1)), int(tm.group(2))
         marker = (tm.group(4) or "").replace(".", "").lower()
-        if marker in ("pm", "م", "مساء", "ظهرا") and hour < 12:
+        if marker in ("pm", "م", "مساء", "ظهرا", "بظ") and hour < 12:
             hour += 12
-        elif marker in ("am", "ص", "صباحا", "فجرا") and hour == 12:
+        elif marker in ("am", "ص", "صباحا", "فجرا", "قظ") and hour == 12:
             hour = 0
     try:
         dt = datetime(y, mo, d, hour, minute, tzinfo=_find_zone(t, default_zone))
