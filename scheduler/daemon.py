@@ -24,6 +24,7 @@ from crawler.runner import CrawlSession
 from crawler.spiders.articles import utc_now
 from detector import summarize
 from storage import open_db, prune_checks, record_cycle
+from storage.times import shift
 
 from .config import Config
 from .durations import seconds
@@ -52,11 +53,6 @@ def acquire_lock(db_path: str):
     f.write(str(os.getpid()))
     f.flush()
     return f
-
-
-def _iso_minus(iso: str, secs: float) -> str:
-    t = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) - timedelta(seconds=secs)
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Daemon:
@@ -125,7 +121,7 @@ class Daemon:
 
     async def retention(self) -> None:
         self._track()
-        cutoff = _iso_minus(self.clock(), seconds(self.config.keep_checks))
+        cutoff = shift(self.clock(), -seconds(self.config.keep_checks))
         dropped = prune_checks(self.db, cutoff)
         if dropped:
             log.info("retention: dropped %d empty check(s) older than %s", dropped, cutoff)

@@ -6,12 +6,12 @@ Wiring only: storage.outbox (rows), alerts.batching (groups), alerts.compose (me
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 
 from alerts import (PermanentFailure, SmtpSettings, TemporaryFailure, build_message, message_id, post_webhook,
                     send_mail, webhook_payload)
 from alerts.batching import plan
 from crawler.spiders.articles import utc_now
+from storage.times import parse_utc, shift
 from storage.outbox import alert_items, due_alerts, mark_failed, mark_retry, mark_sending, mark_sent, sent_since
 
 from .config import Config
@@ -30,11 +30,6 @@ class NotifyReport:
                 f"{self.retrying} to retry, {self.failed} failed")
 
 
-def _hour_ago(now: str) -> str:
-    t = datetime.strptime(now, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) - timedelta(hours=1)
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def send_due(db, config: Config, *, now: str | None = None, settings: SmtpSettings | None = None,
              on_sent=None) -> NotifyReport:
     """Send every due alert once. `on_sent(message, recipient)` is called after each accepted e-mail."""
@@ -44,7 +39,7 @@ def send_due(db, config: Config, *, now: str | None = None, settings: SmtpSettin
     digest_rules = {r.id for r in config.alert_rules() if r.digest_seconds}
     rows = due_alerts(db, now)
     targets = {(r["channel"], r["recipient"]) for r in rows}
-    budget = {t: d["per_hour"] - sent_since(db, t[0], t[1], _hour_ago(now)) for t in targets}
+    budget = {t: d["per_hour"] - sent_since(db, t[0], t[1], shift(now, -3600)) for t in targets}
     report = NotifyReport()
     for group in plan(rows, digest_rules=digest_rules, burst=d["burst"], budget=budget):
         ids = [r["id"] for r in group]
@@ -60,7 +55,7 @@ def send_due(db, config: Config, *, now: str | None = None, settings: SmtpSettin
             else:
                 msg = build_message(items, sender=settings.sender, recipient=recipient, msg_id=mid,
                                     domain=settings.domain, datasette=d.get("datasette_url"),
-                                    date=datetime.strptime(now, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc))
+                                    date=parse_utc(now))
                 send_mail(settings, msg, recipient)
         except TemporaryFailure as e:
             status = mark_retry(db, ids, now, str(e), d["max_attempts"])

@@ -6,19 +6,12 @@ both first sighting and last change, it is retired.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+
+from storage.times import parse_utc, shift
 
 from .durations import seconds
 
 DEFAULT_LADDER = [["2h", "5m"], ["12h", "15m"], ["2d", "1h"], ["7d", "6h"], ["30d", "1d"]]
-
-
-def _dt(iso: str) -> datetime:
-    return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-
-
-def _iso(dt: datetime) -> str:
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Ladder:
@@ -32,12 +25,12 @@ class Ladder:
         return None
 
     def __call__(self, first_seen: str, last_changed: str | None, now: str, changed: bool = False) -> str | None:
-        n = _dt(now)
-        since_change = (n - _dt(last_changed or first_seen)).total_seconds()
-        since_first = (n - _dt(first_seen)).total_seconds()
+        n = parse_utc(now)
+        since_change = (n - parse_utc(last_changed or first_seen)).total_seconds()
+        since_first = (n - parse_utc(first_seen)).total_seconds()
         every = self.interval(since_change)
         if every is None:
             if self.interval(since_first) is None:
                 return None
             every = self.rungs[-1][1]
-        return _iso(n + timedelta(seconds=every))
+        return shift(now, every)

@@ -9,18 +9,13 @@ A row left in `sending` by a crash is sent again with the same Message-ID (at-le
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
-
 import sqlite_utils
 
 from detector import Change
 
+from .times import shift
+
 BACKOFF = [60, 300, 900, 3600, 7200, 21600]      # seconds before attempt 2, 3, ...; then the last value
-
-
-def _plus(iso: str, secs: float) -> str:
-    t = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) + timedelta(seconds=secs)
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def due_alerts(db: sqlite_utils.Database, now: str) -> list[dict]:
@@ -101,7 +96,7 @@ def mark_retry(db: sqlite_utils.Database, ids: list[int], now: str, error: str, 
             else:
                 wait = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
                 db.conn.execute("UPDATE alerts SET status = 'pending', last_error = ?, next_attempt_at = ?"
-                                " WHERE id = ?", [error, _plus(now, wait), i])
+                                " WHERE id = ?", [error, shift(now, wait), i])
     return status
 
 

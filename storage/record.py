@@ -17,6 +17,7 @@ import sqlite_utils
 from alerts.rules import matching
 
 from .search import index_version
+from .times import shift
 from detector.models import Fetch
 from detector import DEFAULT_POLICY, Article, Change, Policy, compare, removed_change, summarize, version_hash
 
@@ -33,12 +34,6 @@ class Recorded:
     version: int | None = None
     changes: tuple[Change, ...] = ()
     alert: bool = False
-
-
-def _plus(iso: str, seconds: int) -> str:
-    from datetime import datetime, timedelta, timezone
-    t = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) + timedelta(seconds=seconds)
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _insert(conn: sqlite3.Connection, table: str, row: dict) -> int:
@@ -90,7 +85,7 @@ def _write_changes(conn, article_id, from_v, to_v, at, changes, rules, site, ale
                                      "detail": json.dumps(c.detail, ensure_ascii=False)}) for c in changes]
     title, text = (article.title, article.text) if article else (None, None)
     for rule, idx in matching(rules, site, changes, url, title, text):
-        due = _plus(alert_at, rule.digest_seconds) if rule.digest_seconds else alert_at
+        due = shift(alert_at, rule.digest_seconds) if rule.digest_seconds else alert_at
         targets = [("email", r) for r in rule.to] + ([("webhook", rule.webhook)] if rule.webhook else [])
         for channel, recipient in targets:
             _insert(conn, "alerts", {"rule": rule.id, "recipient": recipient, "channel": channel,
@@ -116,7 +111,7 @@ def record_check(db: sqlite_utils.Database, r: CheckResult, *, policy: Policy = 
         if revisit and rec.outcome != "removed":
             nxt = revisit(art[0], updates.get("last_changed_at", art[1]), r.fetched_at, rec.outcome == "changed")
             if nxt is not None and r.retry_after:
-                nxt = max(nxt, _plus(r.fetched_at, r.retry_after))        # the server asked us to wait
+                nxt = max(nxt, shift(r.fetched_at, r.retry_after))        # the server asked us to wait
             updates["next_check_at"] = nxt
             if nxt is None:
                 updates["status"] = "retired"

@@ -1,6 +1,7 @@
 """The daemon over real HTTP and a real SQLite file, in a subprocess, with short intervals."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -26,6 +27,18 @@ def start(cfg, db):
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARSAD_")}
     return subprocess.Popen([sys.executable, "-m", "scheduler.cli", "--config", str(cfg), "--db", str(db), "daemon"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@contextlib.contextmanager
+def running(cfg, db):
+    """A daemon for the length of a with-block; killed if the test leaves it running."""
+    proc = start(cfg, db)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def query(db, sql):
@@ -67,8 +80,7 @@ def stop(proc, sig=signal.SIGTERM, timeout=15):
 
 def test_daemon_finds_every_change_at_the_expected_check(site, tmp_path):
     db = tmp_path / "d.db"
-    proc = start(config(tmp_path, site), db)
-    try:
+    with running(config(tmp_path, site), db) as proc:
         wait_for(lambda: versions(db) == [1], proc=proc)
         wait_for(lambda: "not_modified" in outcomes(db), proc=proc)      # revisits on the 1 s rung, 304s
         site.state = "v2"
@@ -77,9 +89,6 @@ def test_daemon_finds_every_change_at_the_expected_check(site, tmp_path):
         wait_for(lambda: "unchanged" in outcomes(db), proc=proc)
         wait_for(lambda: outcomes(db)[-1] == "not_modified", proc=proc)
         took = stop(proc)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert proc.returncode == 0 and took < 10
     seq = outcomes(db)
     assert seq[0] == "new" and seq.count("changed") == 1 and seq.count("new") == 1
@@ -98,43 +107,30 @@ def test_daemon_finds_every_change_at_the_expected_check(site, tmp_path):
 def test_second_daemon_on_the_same_database_refuses(site, tmp_path):
     db = tmp_path / "d.db"
     cfg = config(tmp_path, site)
-    first = start(cfg, db)
-    try:
+    with running(cfg, db) as first:
         wait_for(lambda: versions(db) == [1], proc=first)
-        second = start(cfg, db)
-        second.wait(timeout=30)
-        assert second.returncode != 0 and "already using" in second.stderr.read()
+        with running(cfg, db) as second:
+            second.wait(timeout=30)
+            assert second.returncode != 0 and "already using" in second.stderr.read()
         assert stop(first, signal.SIGINT) < 10 and first.returncode == 0
-    finally:
-        for p in (first,):
-            if p.poll() is None:
-                p.kill()
 
 
 def test_kill_9_mid_fetch_then_restart_loses_nothing_and_duplicates_nothing(site, tmp_path):
     db = tmp_path / "d.db"
     cfg = config(tmp_path, site)
-    proc = start(cfg, db)
-    try:
+    with running(cfg, db) as proc:
         wait_for(lambda: versions(db) == [1], proc=proc)
         site.state, site.delay = "v2", 3.0
         before = len(site.requests)
         wait_for(lambda: any(p.startswith("/news/") for p, _ in site.requests[before:]), proc=proc)
         proc.kill()                                   # SIGKILL while the article request is in flight
         proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert versions(db) == [1]                        # the in-flight check was lost, nothing half-written
     site.delay = 0.0
-    again = start(cfg, db)                            # the lock died with the killed process
-    try:
+    with running(cfg, db) as again:                   # the lock died with the killed process
         wait_for(lambda: versions(db) == [1, 2], proc=again)
         wait_for(lambda: outcomes(db)[-1] == "not_modified", proc=again)
         assert stop(again) < 10 and again.returncode == 0
-    finally:
-        if again.poll() is None:
-            again.kill()
     assert versions(db) == [1, 2]
     assert query(db, "SELECT count(*) FROM changes WHERE kind = 'figure_changed'")[0][0] == 1
     assert query(db, "SELECT count(*) FROM articles")[0][0] == 1
@@ -147,13 +143,9 @@ def test_daemon_sends_the_alert_through_smtp(site, tmp_path):
     with Sink() as sink:
         cfg.write_text(cfg.read_text() + f'[smtp]\nhost = "127.0.0.1"\nport = {sink.port}\n'
                        '[delivery]\nevery = "1s"\n[[alerts]]\nto = ["desk@newsroom.example"]\n')
-        proc = start(cfg, db)
-        try:
+        with running(cfg, db) as proc:
             wait_for(lambda: versions(db) == [1], proc=proc)
             site.state = "v2"
             wait_for(lambda: query(db, "SELECT status FROM alerts") == [("sent",)], proc=proc)
             assert stop(proc) < 10 and proc.returncode == 0
-        finally:
-            if proc.poll() is None:
-                proc.kill()
         assert len(sink.messages) == 1 and "killed 17 → 22" in sink.messages[0]["Subject"]
