@@ -83,8 +83,24 @@ def _m5_datasette(db: sqlite_utils.Database) -> None:
     create_views(db)
 
 
+def _m6_fetch_health(db: sqlite_utils.Database) -> None:
+    """What a safe, continuous fetcher must remember between checks (docs/architecture.md):
+    the hash of the last fetched body (an identical body is `unchanged` without being parsed), an article's
+    run of failed checks, each host's failures and back-off, leases on alert rows (so two senders never send
+    one alert twice), and the daemon's own state (writes paused by a full disk) for `marsad status`."""
+    db["articles"].add_column("raw_hash", str)
+    db["articles"].add_column("error_streak", int, not_null_default=0)
+    db["articles"].add_column("last_error", str)
+    db["hosts"].create({"host": str, "failures": int, "last_error": str, "last_error_at": str, "backoff_until": str,
+                        "last_ok_at": str}, pk="host", defaults={"failures": 0})
+    db["alerts"].add_column("lease_owner", str)
+    db["alerts"].add_column("lease_until", str)
+    db["state"].create({"key": str, "value": str, "updated_at": str}, pk="key")
+
+
 MIGRATIONS = [(1, "core tables", _m1_core), (2, "versions.live", _m2_live), (3, "daemon bookkeeping", _m3_daemon),
-              (4, "alert channels", _m4_channels), (5, "views and Arabic full-text search", _m5_datasette)]
+              (4, "alert channels", _m4_channels), (5, "views and Arabic full-text search", _m5_datasette),
+              (6, "fetch health, alert leases, daemon state", _m6_fetch_health)]
 
 
 def migrate(db: sqlite_utils.Database) -> list[int]:
