@@ -1,12 +1,22 @@
 """The database schema, as numbered migrations applied once each (recorded in `_migrations`).
 
-A migration is a function of the database; append new ones, never edit an applied one.
+A migration is a function of the database; append new ones, never edit an applied one. Each runs in ONE
+transaction with its `_migrations` row and the header's `user_version` (sqlite-utils calls inside it join
+through savepoints), so a migration that fails leaves the database as it was. Before the first pending
+migration of a database that holds data, a copy is made with `VACUUM INTO '<db>.bak-before-v<N>'`; only
+the latest such copy is kept.
 """
 from __future__ import annotations
 
+import os
+import re
+import secrets
 from datetime import datetime, timezone
+from pathlib import Path
 
 import sqlite_utils
+
+APPLICATION_ID = 0x6D727364           # 'mrsd' in the SQLite header: this file is marsad's
 
 
 def _m1_core(db: sqlite_utils.Database) -> None:
@@ -98,29 +108,108 @@ def _m6_fetch_health(db: sqlite_utils.Database) -> None:
     db["state"].create({"key": str, "value": str, "updated_at": str}, pk="key")
 
 
+def _m7_lean_search(db: sqlite_utils.Database) -> None:
+    """Search indexes only the normalized copies, and keeps no copy of its own (a contentless FTS5 table:
+    the text is in `versions`): 14 KB a version instead of 36 (docs/readme-parts/database.md). Queries are
+    normalized the same way (storage/search.py; Datasette's search box through the plugin)."""
+    from .search import CREATE, backfill
+    db.execute("DROP TABLE IF EXISTS versions_fts")
+    db.execute(CREATE)
+    backfill(db)
+
+
 MIGRATIONS = [(1, "core tables", _m1_core), (2, "versions.live", _m2_live), (3, "daemon bookkeeping", _m3_daemon),
               (4, "alert channels", _m4_channels), (5, "views and Arabic full-text search", _m5_datasette),
-              (6, "fetch health, alert leases, daemon state", _m6_fetch_health)]
+              (6, "fetch health, alert leases, daemon state", _m6_fetch_health),
+              (7, "search indexes the normalized text only", _m7_lean_search)]
 
 
-def migrate(db: sqlite_utils.Database) -> list[int]:
-    """Apply the migrations this database has not seen; returns the numbers applied."""
-    if "_migrations" not in db.table_names():
-        db["_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version")
-    done = {r["version"] for r in db["_migrations"].rows}
+def known_version() -> int:
+    """The schema version this marsad writes (read at call time: tests extend MIGRATIONS)."""
+    return max(v for v, _, _ in MIGRATIONS)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def migrate(db: sqlite_utils.Database, backup: bool = True) -> list[int]:
+    """Apply the migrations this database has not seen, each in its own transaction; returns the numbers
+    applied. With `backup`, a database holding data is first copied to `<db>.bak-before-v<N>`."""
+    from .db import StorageError
+    done = _done(db)
+    pending = [m for m in MIGRATIONS if m[0] not in done]
+    if not pending:
+        if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            with db.atomic():                                  # an older marsad's database, adopted
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {max(done, default=0)}")
+        return []
+    if backup and _has_data(db):
+        backup_copy(db, pending[0][0])
     applied = []
-    for version, name, fn in MIGRATIONS:
-        if version in done:
+    for version, name, fn in pending:
+        conn = db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        if version in _done(db):                       # another connection applied it while we waited
+            conn.execute("COMMIT")
             continue
-        with db.conn:
+        try:
+            if "_migrations" not in db.table_names():
+                db["_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version")
             fn(db)
-            db["_migrations"].insert({"version": version, "name": name,
-                                      "applied_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")})
+            db.execute("INSERT INTO _migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                       [version, name, _now()])
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(e, Exception):
+                raise StorageError(f"migration {version} ({name}) failed and was rolled back: {e}; the database "
+                                   f"is as it was (schema v{max(_done(db), default=0)})") from e
+            raise
         applied.append(version)
     return applied
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def _done(db: sqlite_utils.Database) -> set[int]:
     if "_migrations" not in db.table_names():
-        return 0
-    return max((r["version"] for r in db["_migrations"].rows), default=0)
+        return set()
+    return {r[0] for r in db.execute("SELECT version FROM _migrations")}
+
+
+def _has_data(db: sqlite_utils.Database) -> bool:
+    for t in db.table_names():
+        if t == "_migrations" or t.startswith("versions_fts"):
+            continue
+        if db.execute(f"SELECT 1 FROM [{t}] LIMIT 1").fetchone():
+            return True
+    return False
+
+
+def backup_copy(db: sqlite_utils.Database, version: int) -> Path | None:
+    """`VACUUM INTO '<db>.bak-before-v<version>'` (a consistent copy, made while others may read), then
+    the older `.bak-before-v*` copies are removed; None for a database without a file."""
+    from .db import StorageError
+    main = next((r[2] for r in db.execute("PRAGMA database_list") if r[1] == "main"), "")
+    if not main:
+        return None
+    target = Path(f"{main}.bak-before-v{version}")
+    partial = Path(f"{target}.partial-{os.getpid()}-{secrets.token_hex(4)}")
+    partial.unlink(missing_ok=True)
+    try:
+        db.execute("VACUUM INTO ?", [str(partial)])
+        os.replace(partial, target)
+    except Exception as e:
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"cannot back up {main} before migration {version} ({e}); nothing was migrated") from e
+    for old in target.parent.glob(f"{Path(main).name}.bak-before-v*"):
+        if old != target and re.fullmatch(r"\d+", old.name.rsplit(".bak-before-v", 1)[1]):
+            old.unlink(missing_ok=True)                        # not another process's partial copy
+    return target
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return max(_done(db), default=0)

@@ -1,15 +1,26 @@
-"""Full-text search over versions: an FTS5 trigram index (rowid = versions.id) of the text as shown and a
-normalized copy (no tashkeel or tatweel, unified letter variants, ASCII digits). Normalization is for
-search only: the versions table keeps the text exactly as published."""
+"""Full-text search over versions: an FTS5 trigram index (rowid = versions.id) of the normalized title and
+text only (no tashkeel or tatweel, unified letter variants, ASCII digits, case folded). Normalization is
+for search only: the versions table keeps the text exactly as published.
+
+The index is contentless (`content=''`): it keeps the trigram lists and nothing else, since the text is
+in `versions`; a match gives the rowid, which is all a search needs. Every query is normalized the same
+way before it reaches the index (search() here; Datasette's search box through the plugin, which
+installs `escape_fts` below on marsad's connections), so "إيران" and "ايران" find the same versions.
+SQLite 3.40 cannot delete a row from a contentless table by rowid: versions are never deleted; one that
+had to be would be dropped with `INSERT INTO versions_fts (versions_fts, rowid, title_normalized,
+text_normalized) VALUES ('delete', id, <its normalized title>, <its normalized text>)`.
+"""
 from __future__ import annotations
 
 from detector.normalize import normalize
 
-INSERT = ("INSERT INTO versions_fts (rowid, title, text, title_normalized, text_normalized) VALUES (?, ?, ?, ?, ?)")
+CREATE = ("CREATE VIRTUAL TABLE versions_fts USING fts5(title_normalized, text_normalized, tokenize = 'trigram',"
+          " content = '')")
+INSERT = "INSERT INTO versions_fts (rowid, title_normalized, text_normalized) VALUES (?, ?, ?)"
 
 
 def index_row(version_id: int, title: str | None, text: str | None) -> tuple:
-    return (version_id, title or "", text or "", normalize(title or ""), normalize(text or ""))
+    return (version_id, normalize(title or ""), normalize(text or ""))
 
 
 def index_version(conn, version_id: int, title: str | None, text: str | None) -> None:
@@ -23,9 +34,31 @@ def backfill(db) -> int:
     return len(rows)
 
 
+def match_query(query: str) -> str:
+    """An FTS5 MATCH expression for a user's words: normalized like the index, one quoted phrase."""
+    return '"' + normalize(query).replace('"', '""') + '"'
+
+
 def search(db, query: str, limit: int = 20) -> list[dict]:
     """Versions matching a query (normalized like the index; at least 3 characters, trigram)."""
-    q = '"' + normalize(query).replace('"', '""') + '"'
     return list(db.query(
         "SELECT v.id, v.article_id, v.n, v.title FROM versions_fts f JOIN versions v ON v.id = f.rowid"
-        " WHERE versions_fts MATCH ? ORDER BY rank LIMIT ?", [f"{{title_normalized text_normalized}}: {q}", limit]))
+        " WHERE versions_fts MATCH ? ORDER BY rank LIMIT ?", [match_query(query), limit]))
+
+
+def escape_fts(query: str) -> str:
+    """Datasette's escape_fts (its search box quotes each word) over the normalized query."""
+    from datasette.utils import escape_fts as datasette_escape_fts
+    return datasette_escape_fts(normalize(query))
+
+
+def install_datasette_search(conn) -> None:
+    """On a connection to a marsad database, replace Datasette's `escape_fts()` SQL function by one that
+    normalizes first: the index holds only normalized text. Other databases keep Datasette's own."""
+    from .schema import APPLICATION_ID
+    try:
+        marsad = conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    except Exception:                       # an unreadable file: Datasette reports it its own way
+        return
+    if marsad:
+        conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
