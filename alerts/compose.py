@@ -14,7 +14,7 @@ from html import escape
 
 from detector import describe, direction, render_html, render_text, summarize
 
-SUBJECT_KINDS = ("removed", "figure_changed", "updated_time_changed", "title_changed", "correction_added",
+SUBJECT_KINDS = ("removed", "fetch_failing", "figure_changed", "updated_time_changed", "title_changed", "correction_added",
                  "published_time_changed")
 STYLE = ("body{font-family:'Noto Naskh Arabic','Noto Sans',Arial,sans-serif;line-height:1.6;color:#1b1b1b;"
          "max-width:720px;margin:0 auto;padding:16px}h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;"

@@ -25,6 +25,7 @@ class AlertRule:
     min_rise: int = 0                    # figure_changed only when the figure rose by at least this much
     digest_seconds: int = 0              # 0: send at once; else gather for this long
     name: str = ""
+    error_streak: int = 0                # > 0: alert when an article's checks fail this many times in a row
 
     @property
     def id(self) -> str:
@@ -50,6 +51,8 @@ class AlertRule:
         return True
 
     def matches(self, change: Change) -> bool:
+        if change.kind == "fetch_failing":          # only rules that ask for it, at the streak they name
+            return bool(self.error_streak) and change.new == self.error_streak
         if self.kinds and change.kind not in self.kinds:
             return False
         floor = max(severity_rank(self.min_severity), 1)       # "none" (cosmetic) never alerts
@@ -69,7 +72,8 @@ def rule_from_config(d: dict, index: int = 0, duration=None) -> AlertRule:
                      min_severity=d.get("min_severity", "medium"), sites=_tuple(d.get("sites")),
                      url_patterns=_tuple(d.get("url_patterns")), keywords=_tuple(d.get("keywords")),
                      measures=_tuple(d.get("measures")), min_rise=int(d.get("min_rise", 0)),
-                     digest_seconds=int(duration(digest)) if duration else 0, name=d.get("name") or f"rule{index + 1}")
+                     digest_seconds=int(duration(digest)) if duration else 0, name=d.get("name") or f"rule{index + 1}",
+                     error_streak=int(d.get("error_streak") or 0))
 
 
 def matching(rules, site: str | None, changes, url: str | None = None, title: str | None = None,

@@ -1,19 +1,30 @@
-"""The item pipeline: the one place where the crawler reaches storage.
+"""The item pipeline and its Store: the one place where the crawler reaches storage.
 
-The spider carries a `store` (built by the scheduler, the composition root): the open database, the
-detector policy, the alert rules, the revisit policy, and a list that collects what each check recorded.
+The spider carries a `store` (built by the scheduler, the composition root): a read connection (due
+articles, the previous version of a page), the writer thread that records checks in batches, the pool
+that runs the CPU step, the detector policy, the alert rules and the revisit policy. The pipeline only
+hands items over: a fetch goes to the writer, discovered URLs are inserted by the writer too, so the
+event loop never waits for SQLite's lock.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from crawler.items import DiscoveredItem, PageItem
-from crawler.spiders.articles import utc_now
-from storage import ensure_site, record_check, track
+from storage import ensure_site, latest_version, track
+from storage.writer import Writer
+
+from .analyze import Job, Previous, analyze, make_pool
+from .items import DiscoveredItem, PageItem
+from .spiders.articles import utc_now
 
 log = logging.getLogger(__name__)
+
+MAX_QUEUED = 256          # fetches waiting for the writer before the crawler is held back
 
 
 @dataclass
@@ -23,8 +34,70 @@ class Store:
     rules: tuple = ()
     revisit: Callable | None = None
     clock: Callable[[], str] = utc_now
-    results: list = field(default_factory=list)
-    discovered: list = field(default_factory=list)
+    pipeline: dict = field(default_factory=dict)      # [pipeline] workers, write_batch, write_batch_ms
+    backoff_max: float = 6 * 3600
+    on_written: Callable | None = None                # called in the writer thread with [(fetch, recorded)]
+    targets_hint: int | None = None                   # how many checks this run makes (None: a daemon)
+    discovery: list = field(default_factory=list)     # futures of the discovery inserts of this round
+    _writer: Writer | None = None
+    _pool: Executor | None = None
+
+    @property
+    def db_path(self) -> str:
+        return next(r[2] for r in self.db.execute("PRAGMA database_list") if r[1] == "main")
+
+    @property
+    def writer(self) -> Writer:
+        if self._writer is None:
+            self._writer = Writer(self.db_path, policy=self.policy, rules=self.rules, revisit=self.revisit,
+                                  batch=self.pipeline.get("write_batch", 50),
+                                  batch_ms=self.pipeline.get("write_batch_ms", 500),
+                                  backoff_max=self.backoff_max, on_written=self._written)
+        return self._writer
+
+    def _written(self, done) -> None:
+        if self.on_written is not None:
+            self.on_written(done)
+
+    @property
+    def pool(self) -> Executor:
+        if self._pool is None:
+            self._pool = make_pool(self.pipeline.get("workers", "auto"), self.targets_hint)
+        return self._pool
+
+    def previous(self, url: str) -> Previous | None:
+        """The last stored version of a page, for the CPU step (a read; WAL readers never wait)."""
+        latest = latest_version(self.db, url)
+        if latest is None:
+            return None
+        content_hash, article = latest
+        return Previous(content_hash, article, len(article.text or ""))
+
+    async def analyze(self, job: Job):
+        try:
+            return await asyncio.wrap_future(self.pool.submit(analyze, job))
+        except BrokenProcessPool:
+            log.error("an analysis worker died on %s; starting a new pool", job.url)
+            self._pool = None
+            raise
+
+    async def flush(self) -> None:
+        if self._writer is not None:
+            await asyncio.wrap_future(self._writer.flush())
+
+    async def discovered(self) -> int:
+        """How many new URLs this round's discovery inserted (waits for the writer to insert them)."""
+        futures, self.discovery = self.discovery, []
+        counts = await asyncio.gather(*(asyncio.wrap_future(f) for f in futures))
+        return sum(counts)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 class RecordPipeline:
@@ -35,16 +108,18 @@ class RecordPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item):
+    async def process_item(self, item):
         store: Store | None = getattr(self.crawler.spider, "store", None)
         if store is None:
-            return item
+            raise RuntimeError("marsad's spiders run through `marsad crawl` or `marsad daemon` (no store)")
         if isinstance(item, PageItem):
-            kw = {} if store.policy is None else {"policy": store.policy}
-            rec = record_check(store.db, item, rules=store.rules, revisit=store.revisit, **kw)
-            store.results.append((item, rec))
+            while store.writer.pending > MAX_QUEUED:      # the disk is slow or full: hold the crawler back
+                await asyncio.sleep(0.05)
+            store.writer.put(item)
         elif isinstance(item, DiscoveredItem):
-            site_id = ensure_site(store.db, item.site)
-            new = track(store.db, item.urls, store.clock(), site_id) if item.urls else 0
-            store.discovered.append((item, new))
+            now = store.clock()
+
+            def insert(db, site=item.site, urls=list(item.urls)):
+                return track(db, urls, now, ensure_site(db, site)) if urls else 0
+            store.discovery.append(store.writer.call(insert))
         return item

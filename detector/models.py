@@ -115,3 +115,26 @@ class Fetch:
     site: str | None = None
     final_url: str | None = None
     retry_after: int | None = None     # seconds the server asked us to wait (HTTP Retry-After)
+    raw_hash: str | None = None        # hash of the body as fetched: the same body again is `unchanged` unparsed
+    analysis: "Analysis | None" = None  # what the CPU step made of the body (None: storage compares itself)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the CPU step of a check (crawler.analyze, in a worker process) made of a fetched body.
+
+    outcome: `unchanged` (same article fields as the last version: only furniture moved), `new`, `changed`,
+    or `invalid` (the validity gate refused the response: `reason` says why, and it never becomes a
+    version). For `new`/`changed` the article, its hash, the changes against the last version and the
+    summaries are computed here, so the writer only writes.
+    """
+
+    outcome: str
+    article: Article | None = None
+    content_hash: str | None = None
+    changes: tuple[Change, ...] = ()
+    alert: bool = False
+    reason: str | None = None
+    summary: str | None = None
+    summary_ar: str | None = None
+    base_hash: str | None = None     # the content hash of the version `changes` were computed against

@@ -25,7 +25,8 @@ PHRASES = {
            "sentences_added": "+{n} sentence{s}", "sentences_removed": "−{n} sentence{s}",
            "sentences_edited": "{n} sentence{s} edited", "sentences_moved": "{n} sentence{s} moved",
            "nothing": "no change", "minor": "minor text changes (labels, counters)",
-           "live_entries": "live blog: +{n} entr{s}", "typos": "{n} spelling fix{s}"},
+           "live_entries": "live blog: +{n} entr{s}", "typos": "{n} spelling fix{s}",
+           "fetch_failing": "{n} failed checks in a row ({error})"},
     "ar": {"title_changed": "تغيّر العنوان", "byline_changed": "تغيّر اسم الكاتب",
            "correction_added": "أضيف تصحيح", "cosmetic": "تعديلات شكلية فقط",
            "removed": "حُذف المقال (HTTP {status})", "updated": "التحديث من {old} إلى {new} بتوقيت غرينتش",
@@ -35,7 +36,7 @@ PHRASES = {
            "sentences_removed": "حُذفت جمل: {n}", "sentences_edited": "عُدّلت جمل: {n}",
            "sentences_moved": "نُقلت جمل: {n}", "nothing": "لا تغيير",
            "minor": "تغييرات طفيفة (عناوين فرعية أو عدادات)", "live_entries": "تغطية مباشرة: أضيفت مداخلات: {n}",
-           "typos": "تصحيحات إملائية: {n}"},
+           "typos": "تصحيحات إملائية: {n}", "fetch_failing": "فشل الجلب {n} مرات متتالية ({error})"},
 }
 
 
@@ -71,6 +72,8 @@ def describe(change: Change, lang: str = "en") -> str:
         return p["stamp_gone"].format(what=what)
     if k == "removed":
         return p["removed"].format(status=change.new)
+    if k == "fetch_failing":
+        return p["fetch_failing"].format(n=change.new, error=change.detail.get("error", ""))
     if k == "sentence_added" and change.detail.get("whole_paragraph"):
         return p["paragraphs_added"].format(n=1, s="")
     if k.startswith("sentence_"):
@@ -91,8 +94,8 @@ def summarize(changes, lang: str = "en") -> str:
     changes = [c for c in changes if c.detail.get("explained_by") is None and not c.detail.get("fragment")]
     if not changes:
         return p["minor"] if minor else p["nothing"]
-    order = ["removed", "figure_changed", "updated_time_changed", "published_time_changed", "title_changed",
-             "correction_added", "byline_changed"]
+    order = ["removed", "fetch_failing", "figure_changed", "updated_time_changed", "published_time_changed",
+             "title_changed", "correction_added", "byline_changed"]
     parts = [describe(c, lang) for k in order for c in changes if c.kind == k]
     for c in changes:
         if c.kind == "sentence_added" and c.detail.get("live_blog"):

@@ -98,7 +98,8 @@ def run_demo(db_path: str, echo=print) -> dict:
     with DemoSite("v1") as site:
         config.sites = [{"name": SITE, "feeds": [site.feed_url], "article_pattern": r"/\d{4}/\d{2}/\d{2}/"}]
         session = CrawlSession({"obey_robots": True, "delay_seconds": 0, "autothrottle": False,
-                                "per_domain_concurrency": 4, "retries": 0, "timeout_seconds": 10})
+                                "per_domain_concurrency": 4, "retries": 0, "timeout_seconds": 10,
+                                "allow_private_addresses": True})   # the demo site is on 127.0.0.1
 
         async def main():
             found = await discover(session, store, config)
@@ -109,7 +110,10 @@ def run_demo(db_path: str, echo=print) -> dict:
                 steps.append((state, at, what, await check_due(session, store, config)))
             return found
 
-        found = run_reactor(main)
+        try:
+            found = run_reactor(main)
+        finally:
+            store.close()
         base = site.base_url
     with sink:
         report = send_due(db, config)

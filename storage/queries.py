@@ -6,7 +6,7 @@ import json
 import sqlite_utils
 
 
-DUE_COLUMNS = "id, url, etag, last_modified, site_id, next_check_at"
+DUE_COLUMNS = "id, url, etag, last_modified, raw_hash, site_id, next_check_at"
 
 
 def due_articles(db: sqlite_utils.Database, now: str, limit: int = 500, per_site: int | None = None) -> list[dict]:
@@ -39,7 +39,21 @@ def status(db: sqlite_utils.Database, now: str) -> dict:
     totals = dict(zip(("versions", "changes", "checks"), db.execute(
         "SELECT (SELECT count(*) FROM versions), (SELECT count(*) FROM changes), (SELECT count(*) FROM checks)"
     ).fetchone()))
-    return {"articles": by_state, "due_now": due, "oldest_due": oldest, "last_cycles": last, **totals}
+    from .db import get_state
+    hosts = list(db.query("SELECT host, failures, last_error, last_error_at, backoff_until FROM hosts"
+                          " WHERE failures > 0 ORDER BY failures DESC, host LIMIT 20"))
+    failing = list(db.query("SELECT url, error_streak, last_error, last_checked_at FROM articles"
+                            " WHERE error_streak > 0 AND status = 'active' ORDER BY error_streak DESC, id LIMIT 20"))
+    return {"articles": by_state, "due_now": due, "oldest_due": oldest, "last_cycles": last, **totals,
+            "state": get_state(db), "failing_hosts": hosts, "failing_articles": failing}
+
+
+def latest_version(db: sqlite_utils.Database, url: str):
+    """(content_hash, Article) of the last version of the article at `url`, or None."""
+    from .record import _latest
+    row = db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+    latest = _latest(db.conn, row[0]) if row else None
+    return (latest[2], latest[3]) if latest else None
 
 
 def article_by_url(db: sqlite_utils.Database, url: str) -> dict | None:
@@ -89,6 +103,7 @@ def recent_changes(db: sqlite_utils.Database, limit: int = 50, since: str | None
 
 
 def version_html(db: sqlite_utils.Database, version_id: int) -> bytes | None:
-    import zlib
+    """The page as fetched for a version (zstd, or zlib in rows written before schema v7)."""
+    from .blobs import unpack
     row = db.execute("SELECT raw_html FROM versions WHERE id = ?", [version_id]).fetchone()
-    return zlib.decompress(row[0]) if row and row[0] else None
+    return unpack(row[0]) if row and row[0] else None

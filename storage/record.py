@@ -1,27 +1,37 @@
-"""The writes of one check, all in one transaction: the check, and where the content changed the new
-version, its changes and the alert rows for the rules that match. A failure anywhere rolls all of it back.
+"""The writes of a check, all in one transaction: the check, and where the content changed the new
+version, its changes and the alert rows for the rules that match; also what the fetch taught about the
+article (its raw body hash, its run of errors) and its host (failures, back-off). A failure anywhere
+rolls all of it back.
 
-Plain SQL on the sqlite-utils connection: sqlite-utils' own insert() commits by itself, which would split
-the transaction.
+`record_batch` writes many checks in one transaction (the daemon's writer thread: one COMMIT per batch,
+not per page); `record_check` is the batch of one. Where the crawler's CPU step already analysed the
+body (`Fetch.analysis`), nothing is parsed or compared here: the writer only writes.
+
+Plain SQL on the connection, inside one BEGIN IMMEDIATE ... COMMIT that this module opens and closes.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from alerts.rules import matching
 
+from .blobs import pack
 from .search import index_version
 from .times import shift
-from detector.models import Fetch
+from detector.models import Analysis, Fetch
 from detector import DEFAULT_POLICY, Article, Change, Policy, compare, removed_change, summarize, version_hash
 
 REMOVED_STATUSES = (404, 410)
+MAX_RETRY_AFTER = 86400               # a server's Retry-After is honoured up to a day, never for centuries
+HOST_BACKOFF_BASE = 60                # seconds; doubles with each consecutive failure of a host
+HOST_BACKOFF_MAX = 6 * 3600
+FETCHABLE_SCHEMES = ("http", "https")
 
 
 CheckResult = Fetch   # what the crawler learnt from one fetch (detector.models.Fetch)
@@ -56,13 +66,24 @@ def ensure_site(db: sqlite_utils.Database, name: str, domain: str | None = None,
         return _insert(db.conn, "sites", {"name": name, "domain": domain, "profile": profile})
 
 
+def fetchable_scheme(url: str) -> bool:
+    """Only http(s) URLs are ever tracked: a `javascript:`, `mailto:` or `file:` link is not an article."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in FETCHABLE_SCHEMES and bool(parts.hostname)
+
+
 def track(db: sqlite_utils.Database, urls, now: str, site_id: int | None = None) -> int:
-    """Start watching URLs (discovery); already tracked URLs are left as they are. Returns how many are new."""
+    """Start watching URLs (discovery); already tracked URLs are left as they are, URLs that are not
+    http(s) are never tracked. Returns how many are new."""
+    rows = [(u, site_id, now, now) for u in urls if fetchable_scheme(u)]
     with db.conn:
         before = db.conn.total_changes
         db.conn.executemany(
             "INSERT OR IGNORE INTO articles (url, site_id, first_seen_at, next_check_at, status, version_count)"
-            " VALUES (?, ?, ?, ?, 'active', 0)", [(u, site_id, now, now) for u in urls])
+            " VALUES (?, ?, ?, ?, 'active', 0)", rows)
         return db.conn.total_changes - before
 
 
@@ -97,33 +118,107 @@ def _write_changes(conn, article_id, from_v, to_v, at, changes, rules, site, ale
 def record_check(db: sqlite_utils.Database, r: CheckResult, *, policy: Policy = DEFAULT_POLICY,
                  rules=(), revisit: Callable[[str, str | None, str, bool], str | None] | None = None) -> Recorded:
     """Write one check. `revisit(first_seen, last_changed, now, changed)` gives the next check time (None: retire)."""
+    return record_batch(db, [r], policy=policy, rules=rules, revisit=revisit)[0]
+
+
+def record_batch(db: sqlite_utils.Database, fetches, *, policy: Policy = DEFAULT_POLICY, rules=(),
+                 revisit: Callable[[str, str | None, str, bool], str | None] | None = None,
+                 backoff_max: float = HOST_BACKOFF_MAX) -> list[Recorded]:
+    """Write many checks in one transaction: all of them, or (on any error) none."""
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
-        rec = _record(conn, r, policy, rules)
-        art = conn.execute("SELECT first_seen_at, last_changed_at FROM articles WHERE id = ?",
-                           [rec.article_id]).fetchone()
-        updates = {"last_checked_at": r.fetched_at}
-        if r.etag is not None or r.last_modified is not None:
-            updates.update(etag=r.etag, last_modified=r.last_modified)
-        if rec.outcome in ("new", "changed"):
-            updates["last_changed_at"] = r.fetched_at
-        if revisit and rec.outcome != "removed":
-            nxt = revisit(art[0], updates.get("last_changed_at", art[1]), r.fetched_at, rec.outcome == "changed")
-            if nxt is not None and r.retry_after:
-                nxt = max(nxt, shift(r.fetched_at, r.retry_after))        # the server asked us to wait
-            updates["next_check_at"] = nxt
-            if nxt is None:
-                updates["status"] = "retired"
-        if r.final_url and r.final_url != r.url:
-            updates["canonical_url"] = r.final_url                       # where redirects now lead
-        sets = ", ".join(f"[{k}] = ?" for k in updates)
-        conn.execute(f"UPDATE articles SET {sets} WHERE id = ?", [*updates.values(), rec.article_id])
+        out = [_write(conn, r, policy, rules, revisit, backoff_max) for r in fetches]
         conn.execute("COMMIT")
-        return rec
+        return out
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:          # SQLite has already rolled back after some errors (a full disk)
+            conn.execute("ROLLBACK")
         raise
+
+
+def _write(conn, r: CheckResult, policy: Policy, rules, revisit, backoff_max: float) -> Recorded:
+    rec = _record(conn, r, policy, rules)
+    first_seen, last_changed, streak = conn.execute(
+        "SELECT first_seen_at, last_changed_at, error_streak FROM articles WHERE id = ?", [rec.article_id]).fetchone()
+    updates: dict = {"last_checked_at": r.fetched_at}
+    responded = r.status is not None and r.status != 304
+    if rec.outcome == "error":
+        reason = r.error or (r.analysis.reason if r.analysis is not None else None) or "error"
+        updates.update(error_streak=(streak or 0) + 1, last_error=reason[:500])
+        _failing_alert(conn, rec.article_id, updates["error_streak"], reason, r, rules)
+        if responded:               # what the last response sent replaces the validators of a good one:
+            updates.update(etag=r.etag, last_modified=r.last_modified)    # a healed page is fetched whole
+    else:
+        updates.update(error_streak=0, last_error=None)
+        if r.etag is not None or r.last_modified is not None or responded:
+            updates.update(etag=r.etag, last_modified=r.last_modified)
+        if r.raw_hash and rec.outcome in ("new", "changed", "unchanged"):
+            updates["raw_hash"] = r.raw_hash
+    if rec.outcome in ("new", "changed"):
+        updates["last_changed_at"] = r.fetched_at
+    backoff_until = _host_health(conn, r, backoff_max)
+    if not fetchable_scheme(r.url):
+        updates.update(status="retired", next_check_at=None)          # never fetchable: never due again
+    elif revisit and rec.outcome != "removed":
+        nxt = revisit(first_seen, updates.get("last_changed_at", last_changed), r.fetched_at,
+                      rec.outcome == "changed")
+        if nxt is not None and r.retry_after:
+            nxt = max(nxt, shift(r.fetched_at, min(max(r.retry_after, 0), MAX_RETRY_AFTER)))   # asked to wait
+        if nxt is not None and backoff_until:
+            nxt = max(nxt, backoff_until)                               # the host is failing: back off
+        updates["next_check_at"] = nxt
+        if nxt is None:
+            updates["status"] = "retired"
+    if r.final_url and r.final_url != r.url:
+        updates["canonical_url"] = r.final_url                           # where redirects now lead
+    sets = ", ".join(f"[{k}] = ?" for k in updates)
+    conn.execute(f"UPDATE articles SET {sets} WHERE id = ?", [*updates.values(), rec.article_id])
+    return rec
+
+
+def _failing_alert(conn, article_id: int, streak: int, reason: str, r: CheckResult, rules) -> None:
+    """A rule with `error_streak = N` is told once, when an article's Nth check in a row fails."""
+    if not any(getattr(rule, "error_streak", 0) == streak for rule in rules):
+        return
+    latest = _latest(conn, article_id)
+    change = Change("fetch_failing", "url", None, streak, "high", {"error": reason[:300], "streak": streak})
+    _write_changes(conn, article_id, latest[0] if latest else None, None, r.fetched_at, (change,), rules, r.site,
+                   r.fetched_at, latest[3] if latest else None, r.url)
+
+
+def host_of(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
+def _host_failed(r: CheckResult) -> bool:
+    """The host, not the page, is at fault: no answer at all (timeout, refused, reset, DNS) or 5xx/429."""
+    if r.status is None:
+        return bool(r.error) and not r.error.startswith(("IgnoreRequest", "refused", "not an http"))
+    return r.status >= 500 or r.status == 429
+
+
+def _host_health(conn, r: CheckResult, backoff_max: float) -> str | None:
+    """Count a host's consecutive failures; back off exponentially (capped). Returns the back-off end."""
+    host = host_of(r.url)
+    if not host:
+        return None
+    if _host_failed(r):
+        row = conn.execute("SELECT failures FROM hosts WHERE host = ?", [host]).fetchone()
+        failures = (row[0] if row else 0) + 1
+        until = shift(r.fetched_at, min(HOST_BACKOFF_BASE * 2 ** (failures - 1), backoff_max))
+        conn.execute("INSERT INTO hosts (host, failures, last_error, last_error_at, backoff_until) VALUES (?, ?, ?, ?, ?)"
+                     " ON CONFLICT(host) DO UPDATE SET failures = excluded.failures, last_error = excluded.last_error,"
+                     " last_error_at = excluded.last_error_at, backoff_until = excluded.backoff_until",
+                     [host, failures, (r.error or f"HTTP {r.status}")[:300], r.fetched_at, until])
+        return until
+    if r.status is not None:
+        conn.execute("INSERT INTO hosts (host, failures, last_ok_at) VALUES (?, 0, ?) ON CONFLICT(host) DO UPDATE"
+                     " SET failures = 0, backoff_until = NULL, last_ok_at = excluded.last_ok_at", [host, r.fetched_at])
+    return None
 
 
 def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
@@ -151,35 +246,52 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
     if r.status == 304:
         _insert(conn, "checks", {**check, "outcome": "not_modified"})
         return Recorded("not_modified", article_id)
-    if r.error or r.article is None:
+    analysis = r.analysis
+    if analysis is not None and analysis.outcome == "invalid":
+        _insert(conn, "checks", {**check, "outcome": "error", "error": analysis.reason or "refused by the validity gate"})
+        return Recorded("error", article_id)
+    if r.error or (r.article is None and analysis is None):
         _insert(conn, "checks", {**check, "outcome": "error", "error": r.error or "no article extracted"})
         return Recorded("error", article_id)
 
-    a = r.article
-    h = version_hash(a)
     latest = _latest(conn, article_id)
     if status == "removed":
         conn.execute("UPDATE articles SET status = 'active' WHERE id = ?", [article_id])
+    if analysis is not None and analysis.outcome == "unchanged" and latest:
+        _insert(conn, "checks", {**check, "outcome": "unchanged", "version_id": latest[0]})
+        return Recorded("unchanged", article_id, latest[1])
+    a = analysis.article if analysis is not None and analysis.article is not None else r.article
+    if a is None:                    # "unchanged" by raw hash, but no version to be unchanged from
+        _insert(conn, "checks", {**check, "outcome": "error", "error": "no stored version to compare with"})
+        return Recorded("error", article_id)
+    h = analysis.content_hash if analysis is not None and analysis.content_hash else version_hash(a)
     if latest and latest[2] == h:
         _insert(conn, "checks", {**check, "outcome": "unchanged", "version_id": latest[0]})
         return Recorded("unchanged", article_id, latest[1])
 
-    comparison = compare(latest[3] if latest else None, a, policy)
+    if analysis is not None and analysis.outcome == "changed" and latest and analysis.base_hash == latest[2]:
+        comparison_changes, alert = analysis.changes, analysis.alert
+        summary, summary_ar = analysis.summary, analysis.summary_ar
+    else:                            # compared against another version than the one stored last: again
+        comparison = compare(latest[3] if latest else None, a, policy)
+        comparison_changes, alert = comparison.changes, comparison.alert
+        summary = summarize(comparison_changes, "en") if latest else None
+        summary_ar = summarize(comparison_changes, "ar") if latest else None
     n = latest[1] + 1 if latest else 1
     vid = _insert(conn, "versions", {
         "article_id": article_id, "n": n, "fetched_at": r.fetched_at, "content_hash": h, "title": a.title,
         "byline": a.byline, "published_at": a.published_at, "updated_at": a.updated_at, "lang": a.lang,
         "text": a.text, "figures": json.dumps([f.to_dict() for f in a.figures], ensure_ascii=False),
-        "summary": summarize(comparison.changes, "en") if latest else None,
-        "summary_ar": summarize(comparison.changes, "ar") if latest else None, "live": int(a.live),
-        "raw_html": zlib.compress(r.html) if r.html else None})
+        "summary": summary if latest else None, "summary_ar": summary_ar if latest else None, "live": int(a.live),
+        "raw_html": pack(r.html) if r.html else None})
     index_version(conn, vid, a.title, a.text)
     if latest:
-        _write_changes(conn, article_id, latest[0], vid, r.fetched_at, comparison.changes, rules, r.site,
+        _write_changes(conn, article_id, latest[0], vid, r.fetched_at, comparison_changes, rules, r.site,
                        r.fetched_at, a, r.url)
     conn.execute("UPDATE articles SET version_count = ? WHERE id = ?", [n, article_id])
     _insert(conn, "checks", {**check, "outcome": "changed" if latest else "new", "version_id": vid})
-    return Recorded("changed" if latest else "new", article_id, n, comparison.changes, comparison.alert)
+    return Recorded("changed" if latest else "new", article_id, n, comparison_changes if latest else (),
+                    alert if latest else False)
 
 
 def record_cycle(db: sqlite_utils.Database, kind: str, started_at: str, finished_at: str, seconds: float,

@@ -38,14 +38,20 @@ def demo_pages(tmp_path):
     return out
 
 
+LOOPBACK_CONFIG = ROOT / "tests" / "fixtures" / "loopback.toml"
+
+
 class Marsad:
     """Runs the installed command line in a subprocess (a fresh process per call: Scrapy's reactor
-    cannot restart inside one test process)."""
+    cannot restart inside one test process). Without a --config of its own, a call gets
+    tests/fixtures/loopback.toml: the test servers are on 127.0.0.1, which marsad refuses by default."""
 
     def __call__(self, *args, check=True, env=None, timeout=120):
         e = dict(os.environ)
         e.pop("MARSAD_CONFIG", None), e.pop("MARSAD_DB", None)
         e.update(env or {})
+        if "--config" not in map(str, args) and "MARSAD_CONFIG" not in e:
+            e["MARSAD_CONFIG"] = str(LOOPBACK_CONFIG)
         proc = subprocess.run([sys.executable, "-m", "scheduler.cli", *map(str, args)], capture_output=True,
                               text=True, timeout=timeout, cwd=ROOT, env=e)
         if check and proc.returncode != 0:

@@ -1,6 +1,7 @@
 """Crawls with the real Scrapy engine over real HTTP on 127.0.0.1, into real SQLite files."""
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from .conftest import ARTICLE_URL  # noqa: F401  (documented URL shape)
@@ -33,7 +34,9 @@ def test_gone_binary_and_server_errors_are_checks_not_versions(marsad, site, db_
     site.pages["/img/2021/02/26/b/"] = (200, "image/png", b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)))
     site.pages["/broken/2021/02/26/c/"] = (500, "text/html", b"<html>oops</html>")
     urls = [site.base_url + p for p in ("/gone/2021/02/26/a/", "/img/2021/02/26/b/", "/broken/2021/02/26/c/")]
-    rows = {r["url"]: r for r in marsad.json_lines("crawl", "--db", db_path, *urls, "--json")}
+    proc = marsad("crawl", "--db", db_path, *urls, "--json", check=False)
+    assert proc.returncode == 1                       # a crawl with failures says so to cron and scripts
+    rows = {r["url"]: r for r in map(json.loads, proc.stdout.splitlines())}
     assert rows[urls[0]]["outcome"] == "removed" and rows[urls[0]]["changes"][0]["kind"] == "removed"
     assert rows[urls[1]]["outcome"] == "error" and "not an HTML page" in rows[urls[1]]["error"]
     assert rows[urls[2]]["outcome"] == "error" and "500" in rows[urls[2]]["error"]
@@ -56,14 +59,14 @@ def test_windows_1256_page_over_http(marsad, site, db_path):
 def test_robots_txt_disallow_is_respected(marsad, site, db_path):
     site.pages["/robots.txt"] = (200, "text/plain", b"User-agent: *\nDisallow: /private/\n")
     url = site.base_url + "/private/2021/02/26/x/"
-    row = marsad.json_lines("crawl", "--db", db_path, url, "--json")[0]
+    row = marsad.json_lines("crawl", "--db", db_path, url, "--json", check=False)[0]
     assert row["outcome"] == "error" and "robots" in row["error"].lower()
     assert not any(p.startswith("/private/") for p, _ in site.requests)
 
 
 def test_crawl_over_configured_sites_discovers_from_the_feed(marsad, site, db_path, tmp_path):
     cfg = tmp_path / "marsad.toml"
-    cfg.write_text(f'''[storage]\ndb = "{db_path}"\n[politeness]\ndelay_seconds = 0.0\n
+    cfg.write_text(f'''[storage]\ndb = "{db_path}"\n[politeness]\nallow_private_addresses = true\ndelay_seconds = 0.0\n
 [[sites]]\nname = "Arabi Post (local)"\nfeeds = ["{site.feed_url}"]\narticle_pattern = '/\\d{{4}}/\\d{{2}}/\\d{{2}}/'\n''')
     proc = marsad("--config", cfg, "crawl", "--once")
     assert "new" in proc.stdout and "discovered 1" in proc.stderr
@@ -85,10 +88,10 @@ def test_history_and_changes_commands_read_the_crawl(marsad, site, db_path):
 
 def test_huge_response_is_an_error_check_not_a_version(marsad, site, db_path, tmp_path):
     cfg = tmp_path / "small.toml"
-    cfg.write_text("[politeness]\nmax_bytes = 20000\nretries = 0\n")
+    cfg.write_text("[politeness]\nallow_private_addresses = true\nmax_bytes = 20000\nretries = 0\n")
     site.pages["/huge/2021/02/26/x/"] = (200, "text/html", b"<html><body>" + b"<p>word </p>" * 50_000 + b"</body></html>")
     row = marsad.json_lines("--config", cfg, "crawl", "--db", db_path, site.base_url + "/huge/2021/02/26/x/",
-                            "--json")[0]
+                            "--json", check=False)[0]
     assert row["outcome"] == "error" and row["error"]
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM versions").fetchone()[0] == 0
 
@@ -96,7 +99,7 @@ def test_huge_response_is_an_error_check_not_a_version(marsad, site, db_path, tm
 def test_retry_after_is_honoured_by_pushing_the_next_check(marsad, site, db_path):
     site.pages["/busy/2021/02/26/x/"] = (429, "text/html", b"slow down", {"Retry-After": "600"})
     url = site.base_url + "/busy/2021/02/26/x/"
-    row = marsad.json_lines("crawl", "--db", db_path, url, "--json")[0]
+    row = marsad.json_lines("crawl", "--db", db_path, url, "--json", check=False)[0]
     assert row["outcome"] == "error" and "Retry-After 600s" in row["error"]
     assert sum(1 for p, _ in site.requests if p.startswith("/busy/")) == 1          # no immediate retry
     checked, nxt = sqlite3.connect(db_path).execute("SELECT last_checked_at, next_check_at FROM articles").fetchone()
@@ -118,7 +121,7 @@ def test_sitemaps_and_news_sitemaps_discover_recent_articles(marsad, site, db_pa
 <url><loc>{b}/news/2019/01/01/old-story/</loc><lastmod>{old}</lastmod></url>
 <url><loc>{b}/about/</loc><lastmod>{today}</lastmod></url></urlset>'''.encode())
     cfg = tmp_path / "sm.toml"
-    cfg.write_text(f'[politeness]\ndelay_seconds = 0.0\n[[sites]]\nname = "S"\nsitemaps = ["{b}/sitemap_index.xml"]\n'
+    cfg.write_text(f'[politeness]\nallow_private_addresses = true\ndelay_seconds = 0.0\n[[sites]]\nname = "S"\nsitemaps = ["{b}/sitemap_index.xml"]\n'
                    "article_pattern = '/\\d{4}/\\d{2}/\\d{2}/'\n")
     marsad("--config", cfg, "crawl", "--once", "--db", db_path)
     urls = [r[0] for r in sqlite3.connect(db_path).execute("SELECT url FROM articles")]
@@ -127,7 +130,7 @@ def test_sitemaps_and_news_sitemaps_discover_recent_articles(marsad, site, db_pa
 
 def test_status_reports_articles_due_and_last_cycle(marsad, site, db_path, tmp_path):
     cfg = tmp_path / "s.toml"
-    cfg.write_text(f'[politeness]\ndelay_seconds = 0.0\n[[sites]]\nname = "S"\nfeeds = ["{site.feed_url}"]\n')
+    cfg.write_text(f'[politeness]\nallow_private_addresses = true\ndelay_seconds = 0.0\n[[sites]]\nname = "S"\nfeeds = ["{site.feed_url}"]\n')
     marsad("--config", cfg, "crawl", "--once", "--db", db_path)
     out = marsad("status", "--db", db_path).stdout
     assert "articles: 1 (1 active)" in out and "versions: 1" in out and "last once:" in out

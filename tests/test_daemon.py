@@ -16,7 +16,7 @@ from .conftest import ROOT
 def config(tmp_path, site, **schedule):
     sched = {"tick": '"1s"', "discovery_every": '"2s"', "revisit": '[["1h", "1s"]]'} | schedule
     cfg = tmp_path / "daemon.toml"
-    cfg.write_text("[politeness]\ndelay_seconds = 0.0\nretries = 0\nautothrottle = false\n[schedule]\n"
+    cfg.write_text("[politeness]\nallow_private_addresses = true\ndelay_seconds = 0.0\nretries = 0\nautothrottle = false\n[schedule]\n"
                    + "".join(f"{k} = {v}\n" for k, v in sched.items())
                    + f'[[sites]]\nname = "Arabi Post (local)"\nfeeds = ["{site.feed_url}"]\n'
                    + "article_pattern = '/\\d{4}/\\d{2}/\\d{2}/'\n")

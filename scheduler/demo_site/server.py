@@ -76,13 +76,14 @@ def render_feed(base_url: str) -> bytes:
 
 
 class DemoSite:
-    """Serve the demo site on 127.0.0.1 (a free port) in a thread; `state` picks the article version.
+    """Serve the demo site on 127.0.0.1 (or another loopback address: a second "host" for tests) on a free
+    port, in a thread; `state` picks the article version.
 
     Extra pages can be added with `pages[path] = (status, content_type, body[, headers])` for tests (a
     404, a windows-1256 page, a binary file, a 429 with Retry-After).
     """
 
-    def __init__(self, state: str = "v1"):
+    def __init__(self, state: str = "v1", host: str = "127.0.0.1"):
         self.state = state
         self.delay = 0.0          # seconds to wait before answering an article request (tests: slow sites)
         self.pages: dict[str, tuple[int, str, bytes]] = {}
@@ -120,9 +121,9 @@ class DemoSite:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.base_url = f"http://{host}:{self.server.server_address[1]}"
         self.article_url = self.base_url + article_path()
         self.feed_url = self.base_url + "/feed/"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)

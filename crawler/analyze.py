@@ -1,0 +1,98 @@
+"""The CPU step of a check, as one function of its inputs: validity gate, extraction, hash, comparison.
+
+It runs in a pool of worker processes (the event loop that drives the downloads never parses HTML), or
+in one thread of the crawling process when the pool is off (`[pipeline] workers = 0`, tests, small
+runs). Inputs and result are plain picklable data: the body, the response's status and headers, and the
+previous version's fields as the scheduler read them, so a worker needs no database (and later, no
+machine of its own: docs/architecture.md, "Past one machine").
+
+The cheap paths come first: a body byte-identical to the last fetch never gets here (the spider
+answers `unchanged` from the raw hash); a body whose bytes moved only in page furniture is extracted
+once, and its article hash equals the last version's, so nothing is compared.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from detector import Policy, compare, summarize, version_hash
+from detector.models import Analysis, Article
+
+from .extract import ExtractionError, extract
+from .validity import assess
+
+SMALL_RUN = 50          # a one-off crawl of fewer targets analyses in-process: a pool costs more to start
+
+
+def raw_hash(body: bytes) -> str:
+    """The hash of a body as fetched; blake2b is the fastest hash in the standard library."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The last stored version of an article, as much of it as the CPU step needs."""
+
+    content_hash: str
+    article: Article
+    text_chars: int
+
+
+@dataclass(frozen=True)
+class Job:
+    url: str
+    fetched_at: str
+    status: int
+    headers: dict
+    body: bytes
+    content_type: str
+    previous: Previous | None
+    policy: Policy
+
+
+def analyze(job: Job) -> Analysis:
+    """What a fetched body means for the article: refused, unchanged, new or changed (with its changes)."""
+    try:
+        article = extract(job.body, url=job.url, fetched_at=job.fetched_at, content_type=job.content_type)
+    except ExtractionError as e:
+        article, failed = None, str(e)
+    else:
+        failed = None
+    prev = job.previous
+    reason = assess(status=job.status, headers=job.headers, body=job.body, article=article,
+                    previous_text_chars=prev.text_chars if prev else None)
+    if reason or article is None:
+        return Analysis("invalid", reason=reason or f"extraction failed: {failed}")
+    h = version_hash(article)
+    if prev is not None and prev.content_hash == h:
+        return Analysis("unchanged", content_hash=h)
+    if prev is None:
+        return Analysis("new", article=article, content_hash=h)
+    result = compare(prev.article, article, job.policy)
+    return Analysis("changed", article=article, content_hash=h, changes=result.changes, alert=result.alert,
+                    summary=summarize(result.changes, "en"), summary_ar=summarize(result.changes, "ar"),
+                    base_hash=prev.content_hash)
+
+
+def _warm() -> None:
+    """Import the extractors in each worker once, before the first job arrives."""
+    import trafilatura  # noqa: F401
+
+
+def make_pool(workers: int | str, targets: int | None = None) -> Executor:
+    """`workers`: "auto" (one process per core; in-process for a small one-off run), 0 (in-process), or N.
+
+    Workers come from a forkserver: forking the crawling process itself (threads, a running reactor)
+    is unsafe, and spawning a fresh interpreter per worker re-imports everything.
+    """
+    if workers == "auto":
+        workers = 0 if targets is not None and targets < SMALL_RUN else (os.cpu_count() or 1)
+    workers = int(workers)
+    if workers <= 0:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="marsad-analyze")
+    import multiprocessing
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["crawler.analyze"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm)
