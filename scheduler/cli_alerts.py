@@ -8,6 +8,12 @@ from detector import compare
 from storage import open_db
 
 from .cli_support import _common, _friendly, _out
+from .terminal import echo as safe_echo
+
+
+class SmtpAuthProblem(click.ClickException):
+    """The SMTP server refused marsad's login: a configuration error (exit 2); the alerts stay pending."""
+    exit_code = 2
 
 
 @click.group()
@@ -23,13 +29,17 @@ def alerts():
 def alerts_pending(obj, as_json):
     """Alerts not yet delivered (pending, being sent, or failed with their last error)."""
     from storage.outbox import pending_alerts
-    rows = pending_alerts(open_db(obj.db_path, create=False))
+    rows = pending_alerts(open_db(obj.db_path, mode="read"))
     for r in rows:
         if as_json:
             _out(r)
         else:
-            click.echo(f"#{r['id']:<5} {r['status']:8s} {r['channel']:7s} {r['recipient']}  due {r['next_attempt_at']}"
-                       f"  tries {r['attempts']}  {r['url']}" + (f"\n       last error: {r['last_error']}" if r['last_error'] else ""))
+            safe_echo(f"#{r['id']:<5} {r['status']:8s} {r['channel']:7s} {r['recipient']}  due {r['next_attempt_at']}"
+                      f"  tries {r['attempts']}  {r['url']}")
+            if r["status"] == "sending" and r["lease_until"]:
+                safe_echo(f"       being sent by {r['lease_owner']} (lease until {r['lease_until']})")
+            if r["last_error"]:
+                safe_echo(f"       last error: {r['last_error']}")
     if not rows and not as_json:
         click.echo("outbox empty: every alert has been delivered")
 
@@ -39,12 +49,17 @@ def alerts_pending(obj, as_json):
 @_common
 @_friendly
 def alerts_send(obj):
-    """Send every due alert now (what the daemon does every [delivery] every)."""
+    """Send every due alert now (what the daemon does every [delivery] every).
+
+    Safe beside a running daemon: each alert is claimed by one sender. A failed SMTP login leaves the
+    alerts pending and exits 2."""
     from .notify import send_due
     report = send_due(open_db(obj.db_path, create=False), obj.config)
     click.echo(report.line())
     for e in report.errors:
         click.echo(f"  {e}", err=True)
+    if report.auth_error:
+        raise SmtpAuthProblem(report.auth_error)
 
 
 @alerts.command("test")
@@ -55,7 +70,8 @@ def alerts_send(obj):
 def alerts_test(obj, to):
     """Send a sample alert (the Arabi Post revision of the demo) through the configured SMTP server."""
     from email.utils import make_msgid
-    from alerts import SmtpSettings, TemporaryFailure, PermanentFailure, build_message, send_mail
+    from alerts import AuthFailure, SmtpSettings, TemporaryFailure, PermanentFailure, build_message, send_mail
+    from .notify import auth_problem
     from .demo_site import render_article
     settings = SmtpSettings.from_config(obj.config.smtp)
     url = "https://arabicpost.net/news/2021/02/26/russia-annoyed-us-strike-syria/"
@@ -66,6 +82,8 @@ def alerts_test(obj, to):
                         domain=settings.domain, datasette=obj.config.delivery.get("datasette_url"))
     try:
         send_mail(settings, msg, to)
+    except AuthFailure as e:
+        raise SmtpAuthProblem(auth_problem(settings, e)) from None
     except (TemporaryFailure, PermanentFailure) as e:
         raise click.ClickException(f"sending to {to} via {settings.host}:{settings.port} failed: {e}") from None
     click.echo(f"sample alert sent to {to} via {settings.host}:{settings.port}")
@@ -83,7 +101,7 @@ def feed(obj, limit, output):
     from alerts.feed import atom
     from crawler.spiders.articles import utc_now
     from storage.outbox import feed_entries
-    db = open_db(obj.db_path, create=False, readonly=True)
+    db = open_db(obj.db_path, mode="read")
     xml = atom(feed_entries(db, limit), feed_id=f"tag:marsad:{Path(obj.db_path).name}", updated=utc_now())
     if output:
         Path(output).write_text(xml, encoding="utf-8")

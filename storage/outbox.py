@@ -1,14 +1,26 @@
 """The alert outbox: the rows `record_check()` queued, and their life until sent or given up.
 
-pending -> sending (Message-ID fixed, attempts + 1, committed before the SMTP conversation starts)
-        -> sent (only after the server accepted the message)
+pending -> sending: CLAIMED in one `BEGIN IMMEDIATE` transaction (Message-ID fixed, attempts + 1, lease_owner
+           = the sender, lease_until = now + lease), committed before any conversation with a server.
+           Only one sender at a time can claim, and a row another sender holds under a live lease is not
+           due, so two senders (the daemon and `marsad alerts send`, or two of either) never send one
+           alert twice.
+        -> sent (only after the server accepted the message; only by the lease's owner)
         -> pending again with a later next_attempt_at (temporary failure: 4xx, refused, timeout)
         -> failed (permanent 5xx, or too many attempts; the last error is kept)
-A row left in `sending` by a crash is sent again with the same Message-ID (at-least-once delivery).
+        -> pending as it was, attempts given back (released: the sender could not even log in, or stopped
+           before trying this row)
+A row left in `sending` by a crash (its lease expired, or released without an owner) is sent again with the
+same Message-ID: at-least-once delivery, and mail clients drop the second copy of a Message-ID.
 """
 from __future__ import annotations
 
 import json
+import os
+import secrets
+import socket
+from contextlib import contextmanager
+
 import sqlite_utils
 
 from detector import Change
@@ -17,16 +29,42 @@ from .times import shift
 
 BACKOFF = [60, 300, 900, 3600, 7200, 21600]      # seconds before attempt 2, 3, ...; then the last value
 
+# Due: pending and its time has come, or `sending` with no live lease (its sender crashed or let it go).
+_DUE = ("(status = 'pending' AND next_attempt_at <= :now)"
+        " OR (status = 'sending' AND (lease_until IS NULL OR lease_until <= :now))")
+_MINE = "lease_owner = :owner AND status = 'sending'"
+
+
+def new_owner() -> str:
+    """A sender's identity for its leases: host:pid:random (two senders in one process differ too)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+@contextmanager
+def immediate(db: sqlite_utils.Database):
+    """One write transaction taken at BEGIN (IMMEDIATE), so what is read inside cannot be claimed by another
+    sender before it is updated. Commits on success, rolls back on any exception."""
+    conn = db.conn
+    if conn.in_transaction:
+        conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
 
 def due_alerts(db: sqlite_utils.Database, now: str) -> list[dict]:
-    return list(db.query("SELECT * FROM alerts WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?"
-                         " ORDER BY id", [now]))
+    return list(db.query(f"SELECT * FROM alerts WHERE {_DUE} ORDER BY id", {"now": now}))
 
 
 def pending_alerts(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query(
         "SELECT al.id, al.status, al.channel, al.recipient, al.rule, al.created_at, al.next_attempt_at, al.attempts,"
-        " al.last_error, a.url, v.title FROM alerts al JOIN articles a ON a.id = al.article_id"
+        " al.last_error, al.lease_owner, al.lease_until, a.url, v.title"
+        " FROM alerts al JOIN articles a ON a.id = al.article_id"
         " LEFT JOIN versions v ON v.id = al.version_id WHERE al.status IN ('pending', 'sending', 'failed')"
         " ORDER BY al.id"))
 
@@ -71,45 +109,87 @@ def alert_items(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
     return list(items.values())
 
 
-def mark_sending(db: sqlite_utils.Database, ids: list[int], message_id: str) -> None:
+def claim(db: sqlite_utils.Database, ids: list[int], message_id: str, owner: str, lease_until: str) -> None:
+    """Inside `immediate()`: these rows are this sender's until lease_until, as one message."""
+    db.conn.executemany("UPDATE alerts SET status = 'sending', message_id = ?, attempts = attempts + 1,"
+                        " lease_owner = ?, lease_until = ? WHERE id = ?",
+                        [(message_id, owner, lease_until, i) for i in ids])
+
+
+def renew(db: sqlite_utils.Database, ids: list[int], owner: str, lease_until: str) -> bool:
+    """Extend the lease right before sending; False if any row is no longer this sender's (its lease ran
+    out and another sender took it), and then the message must not be sent."""
     with db.conn:
-        db.conn.executemany("UPDATE alerts SET status = 'sending', message_id = ?, attempts = attempts + 1"
-                            " WHERE id = ?", [(message_id, i) for i in ids])
+        n = db.conn.execute(f"UPDATE alerts SET lease_until = :until WHERE id IN ({','.join(map(str, map(int, ids)))})"
+                            f" AND {_MINE}", {"until": lease_until, "owner": owner}).rowcount
+    return n == len(ids)
 
 
-def mark_sent(db: sqlite_utils.Database, ids: list[int], now: str) -> None:
+def _where_mine(owner: str | None) -> str:
+    return f" AND {_MINE}" if owner else ""
+
+
+def mark_sent(db: sqlite_utils.Database, ids: list[int], now: str, owner: str | None = None) -> None:
     with db.conn:
-        db.conn.executemany("UPDATE alerts SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
-                            [(now, i) for i in ids])
+        db.conn.executemany("UPDATE alerts SET status = 'sent', sent_at = :now, last_error = NULL, lease_owner = NULL,"
+                            f" lease_until = NULL WHERE id = :id{_where_mine(owner)}",
+                            [{"now": now, "id": i, "owner": owner} for i in ids])
 
 
-def mark_retry(db: sqlite_utils.Database, ids: list[int], now: str, error: str, max_attempts: int) -> str:
+def mark_retry(db: sqlite_utils.Database, ids: list[int], now: str, error: str, max_attempts: int,
+               owner: str | None = None) -> str:
     """A temporary failure: try again later, or give up after max_attempts. Returns the new status."""
     status = "pending"
     with db.conn:
         for i in ids:
-            attempts = db.conn.execute("SELECT attempts FROM alerts WHERE id = ?", [i]).fetchone()[0]
+            row = db.conn.execute(f"SELECT attempts FROM alerts WHERE id = :id{_where_mine(owner)}",
+                                  {"id": i, "owner": owner}).fetchone()
+            if row is None:
+                continue                                  # no longer this sender's
+            attempts = row[0]
             if attempts >= max_attempts:
                 status = "failed"
-                db.conn.execute("UPDATE alerts SET status = 'failed', last_error = ? WHERE id = ?",
-                                [f"gave up after {attempts} attempts: {error}", i])
+                db.conn.execute("UPDATE alerts SET status = 'failed', last_error = ?, lease_owner = NULL,"
+                                " lease_until = NULL WHERE id = ?", [f"gave up after {attempts} attempts: {error}", i])
             else:
                 wait = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
-                db.conn.execute("UPDATE alerts SET status = 'pending', last_error = ?, next_attempt_at = ?"
-                                " WHERE id = ?", [error, shift(now, wait), i])
+                db.conn.execute("UPDATE alerts SET status = 'pending', last_error = ?, next_attempt_at = ?,"
+                                " lease_owner = NULL, lease_until = NULL WHERE id = ?", [error, shift(now, wait), i])
     return status
 
 
-def mark_failed(db: sqlite_utils.Database, ids: list[int], error: str) -> None:
+def mark_failed(db: sqlite_utils.Database, ids: list[int], error: str, owner: str | None = None) -> None:
     with db.conn:
-        db.conn.executemany("UPDATE alerts SET status = 'failed', last_error = ? WHERE id = ?",
-                            [(error, i) for i in ids])
+        db.conn.executemany("UPDATE alerts SET status = 'failed', last_error = :error, lease_owner = NULL,"
+                            f" lease_until = NULL WHERE id = :id{_where_mine(owner)}",
+                            [{"error": error, "id": i, "owner": owner} for i in ids])
 
 
-def sent_since(db: sqlite_utils.Database, channel: str, recipient: str, since: str) -> int:
-    """Messages (distinct Message-IDs) sent to a recipient since a time: the per-recipient rate limit."""
-    return db.execute("SELECT count(DISTINCT message_id) FROM alerts WHERE channel = ? AND recipient = ?"
-                      " AND status = 'sent' AND sent_at >= ?", [channel, recipient, since]).fetchone()[0]
+def release(db: sqlite_utils.Database, rows: list[dict], owner: str) -> None:
+    """Give claimed rows back untried: the status they had before the claim (`rows` as claimed), the attempt
+    not counted, no lease (a row that was `sending` stays due at once, with its Message-ID)."""
+    with db.conn:
+        db.conn.executemany("UPDATE alerts SET status = :was, attempts = max(attempts - 1, 0), lease_owner = NULL,"
+                            f" lease_until = NULL WHERE id = :id AND {_MINE}",
+                            [{"was": r["status"], "id": r["id"], "owner": owner} for r in rows])
+
+
+def abandon(db: sqlite_utils.Database, ids: list[int], owner: str) -> None:
+    """The sender stops while a message is in flight (it may have arrived): drop the lease, keep `sending`
+    and the Message-ID, so the next sender resends it at once and a mail client sees a duplicate, not a loss."""
+    with db.conn:
+        db.conn.executemany(f"UPDATE alerts SET lease_owner = NULL, lease_until = NULL WHERE id = :id AND {_MINE}",
+                            [{"id": i, "owner": owner} for i in ids])
+
+
+def sent_since(db: sqlite_utils.Database, channel: str, recipient: str, since: str, now: str | None = None) -> int:
+    """Messages (distinct Message-IDs) sent to a recipient since a time: the per-recipient rate limit. With
+    `now`, also those another sender is sending under a live lease."""
+    in_flight = " OR (status = 'sending' AND lease_until > :now)" if now else ""
+    return db.execute("SELECT count(DISTINCT message_id) FROM alerts"
+                      " WHERE channel = :channel AND recipient = :recipient"
+                      f" AND ((status = 'sent' AND sent_at >= :since){in_flight})",
+                      {"channel": channel, "recipient": recipient, "since": since, "now": now}).fetchone()[0]
 
 
 def feed_entries(db: sqlite_utils.Database, limit: int = 50) -> list[dict]:
