@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test venv bench serve clean
 
+# The pip that Python ships, not upgraded: what a user's fresh venv has (`.ci/run` also installs with it).
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 venv: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
@@ -15,9 +15,11 @@ venv: $(BIN)/python
 demo: venv
 	$(BIN)/marsad demo
 
+# make fails whenever pytest does (pytest: 1 failed tests, 2 interrupted, 3 internal error, 4 usage, 5 no tests).
 test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
-	$(BIN)/python -m pytest -q
+	@status=0; $(BIN)/python -m pytest -q $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; exit $$status
 
 serve: venv
 	$(BIN)/marsad serve --db marsad-demo.db

@@ -16,9 +16,28 @@ from detector import compare, describe, render_html, render_text, summarize
 from storage import history as load_history, open_db, recent_changes
 
 from .cli_support import Ctx, _article_json, _check_iso, _check_url, _common, _friendly, _out, _read
+from .terminal import echo as safe_echo, safe as safe_text
 
 
-@click.group()
+class MarsadGroup(click.Group):
+    """The entry point: a reader that goes away (`marsad changes | head -1`) ends marsad quietly, as
+    Python's signal docs recommend for SIGPIPE: stdout is pointed at devnull (so the flush at exit cannot
+    fail again) and the exit status is 1, without a traceback or an "Error: Broken pipe" line."""
+
+    def main(self, *args, **kwargs):
+        try:
+            try:
+                return super().main(*args, **kwargs)
+            finally:
+                sys.stdout.flush()
+        except BrokenPipeError:
+            import os
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
+
+
+@click.group(cls=MarsadGroup)
 @click.option("--config", "config_path", envvar="MARSAD_CONFIG", type=click.Path(dir_okay=False),
               help="TOML configuration (also $MARSAD_CONFIG).")
 @click.option("--db", envvar="MARSAD_DB", type=click.Path(dir_okay=False),
@@ -56,9 +75,10 @@ def extract_cmd(files, url, fetched_at, as_json):
         if as_json:
             _out(_article_json(a, f))
         else:
-            click.echo(f"== {f}\ntitle:     {a.title}\npublished: {a.published_at}\nupdated:   {a.updated_at}\n"
-                       f"byline:    {a.byline}\nlang:      {a.lang}\nfigures:   "
-                       + (", ".join(f"{x.measure} {x.value}" for x in a.figures) or "none") + f"\n\n{a.text}\n")
+            figures = ", ".join(f"{x.measure} {x.value}" for x in a.figures) or "none"
+            click.echo(safe_text(f"== {f}\ntitle:     {a.title}\npublished: {a.published_at}\nupdated:   "
+                                 f"{a.updated_at}\nbyline:    {a.byline}\nlang:      {a.lang}\nfigures:   {figures}"
+                                 f"\n\n{a.text}\n", multiline=True))
 
 
 @main.command("compare")
@@ -86,9 +106,9 @@ def compare_cmd(obj, old, new, url, old_fetched_at, new_fetched_at, as_json, lan
               "alert": result.alert})
         return
     if as_html:
-        click.echo(render_html(result.changes, lang))
+        click.echo(safe_text(render_html(result.changes, lang), multiline=True))
         return
-    click.echo(render_text(result.changes, lang))
+    click.echo(safe_text(render_text(result.changes, lang), multiline=True))
     click.echo("alert: yes" if result.alert else "alert: no")
 
 
@@ -122,19 +142,25 @@ def crawl(obj, urls, site, once, as_json):
         return stats
 
     started, t0 = store.clock(), time.monotonic()
-    stats = run_reactor(main)
+    try:
+        stats = run_reactor(main)
+    finally:
+        store.close()
     if not urls:
-        record_cycle(db, "once", started, store.clock(), time.monotonic() - t0, vars(stats))
+        record_cycle(db, "once", started, store.clock(), time.monotonic() - t0, stats.counts())
     for item, rec in stats.results:
+        error = item.error or (item.analysis.reason if item.analysis is not None and rec.outcome == "error" else None)
         if as_json:
             _out({"url": item.url, "outcome": rec.outcome, "version": rec.version, "status": item.status,
-                  "error": item.error, "alert": rec.alert, "changes": [c.to_dict() for c in rec.changes]})
+                  "error": error, "alert": rec.alert, "changes": [c.to_dict() for c in rec.changes]})
         else:
-            what = summarize(rec.changes) if rec.outcome == "changed" else (item.error or "")
-            click.echo(f"{rec.outcome:12s} {item.url}" + (f"  v{rec.version}" if rec.version else "") +
-                       (f"  {what}" if what else ""))
+            what = summarize(rec.changes) if rec.outcome == "changed" else (error or "")
+            safe_echo(f"{rec.outcome:12s} {item.url}" + (f"  v{rec.version}" if rec.version else "") +
+                      (f"  {what}" if what else ""))
     if not as_json:
         click.echo(stats.line(), err=True)
+    if stats.errors:
+        raise SystemExit(1)            # a crawl with failures says so to cron and scripts
 
 
 @main.command()
@@ -147,7 +173,10 @@ def daemon(obj, log_level):
     import logging
     from crawler.runner import run_reactor
     from .daemon import Daemon, DaemonRunning, acquire_lock
-    logging.basicConfig(level=getattr(logging, log_level), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from .terminal import SafeFormatter
+    handler = logging.StreamHandler()
+    handler.setFormatter(SafeFormatter("%(asctime)s %(name)s %(levelname)s %(message)s"))   # page text is inert
+    logging.basicConfig(level=getattr(logging, log_level), handlers=[handler])
     for noisy in ("scrapy", "apscheduler", "twisted", "trafilatura", "htmldate"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, getattr(logging, log_level)))
     config = obj.config
@@ -171,22 +200,30 @@ def status_cmd(obj, as_json):
     """Tracked articles by state, what is due, backlog age, the last cycles."""
     from crawler.spiders.articles import utc_now
     from storage import status
-    db = open_db(obj.db_path, create=False, readonly=True)
+    db = open_db(obj.db_path, mode="read")
     now = utc_now()
     st = status(db, now)
     if as_json:
         _out({"now": now, **st})
         return
     arts = st["articles"]
-    click.echo(f"articles: {sum(arts.values())} ({', '.join(f'{n} {k}' for k, n in sorted(arts.items())) or 'none'})")
-    click.echo(f"versions: {st['versions']}, changes: {st['changes']}, checks: {st['checks']}")
+    safe_echo(f"articles: {sum(arts.values())} ({', '.join(f'{n} {k}' for k, n in sorted(arts.items())) or 'none'})")
+    safe_echo(f"versions: {st['versions']}, changes: {st['changes']}, checks: {st['checks']}")
     if st["due_now"]:
-        click.echo(f"due now: {st['due_now']} (most overdue since {st['oldest_due']})")
+        safe_echo(f"due now: {st['due_now']} (most overdue since {st['oldest_due']})")
     else:
-        click.echo("due now: 0 (no backlog)")
+        safe_echo("due now: 0 (no backlog)")
     for kind, c in st["last_cycles"].items():
-        click.echo(f"last {kind}: {c['finished_at']}, {c['seconds']:.1f}s: discovered {c['discovered']}, checked "
+        safe_echo(f"last {kind}: {c['finished_at']}, {c['seconds']:.1f}s: discovered {c['discovered']}, checked "
                    f"{c['checked']} (changed {c['changed']}, not modified {c['not_modified']}, errors {c['errors']})")
+    for key, row in st.get("state", {}).items():
+        if row.get("value"):
+            safe_echo(f"daemon {key}: {row['value']} (since {row.get('since')})")
+    for h in st["failing_hosts"]:
+        safe_echo(f"failing host: {h['host']}: {h['failures']} failure(s) in a row, last {h['last_error_at']}: "
+                  f"{h['last_error']}" + (f"; backing off until {h['backoff_until']}" if h["backoff_until"] else ""))
+    for a in st["failing_articles"]:
+        safe_echo(f"failing article: {a['url']}: {a['error_streak']} failed check(s) in a row: {a['last_error']}")
 
 
 @main.command()
@@ -198,7 +235,7 @@ def status_cmd(obj, as_json):
 @_friendly
 def history(obj, url, as_json, lang):
     """Every version of an article, with what changed in each."""
-    db = open_db(obj.db_path, create=False, readonly=True)
+    db = open_db(obj.db_path, mode="read")
     h = load_history(db, url)
     if h is None:
         raise click.ClickException(f"{url} is not tracked in {obj.db_path}")
@@ -206,12 +243,13 @@ def history(obj, url, as_json, lang):
         _out(h)
         return
     art = h["article"]
-    click.echo(f"{art['url']}  [{art['status']}]  {len(h['versions'])} version(s), first seen {art['first_seen_at']}")
+    safe_echo(f"{art['url']}  [{art['status']}]  {len(h['versions'])} version(s), first seen {art['first_seen_at']}")
     for v in h["versions"]:
         summary = v["summary_ar" if lang == "ar" else "summary"] or ("أول نسخة" if lang == "ar" else "first version")
-        click.echo(f"  v{v['n']}  {v['fetched_at']}  {summary}\n        {v['title']}")
+        safe_echo(f"  v{v['n']}  {v['fetched_at']}  {summary}")
+        safe_echo(f"        {v['title']}")
     for c in h["removed"]:
-        click.echo(f"  taken down {c['at']} (HTTP {c['new']})")
+        safe_echo(f"  taken down {c['at']} (HTTP {c['new']})")
 
 
 @main.command()
@@ -225,13 +263,13 @@ def history(obj, url, as_json, lang):
 def changes(obj, limit, since, min_severity, as_json):
     """The latest changes across all articles, newest first."""
     from detector import Change
-    db = open_db(obj.db_path, create=False, readonly=True)
+    db = open_db(obj.db_path, mode="read")
     for c in recent_changes(db, limit, since, min_severity):
         if as_json:
             _out(c)
         else:
             ch = Change(c["kind"], c["field"], _num(c["old"]), _num(c["new"]), c["severity"], c["detail"])
-            click.echo(f"{c['at']}  {c['severity']:6s} {describe(ch)}  {c['url']}")
+            safe_echo(f"{c['at']}  {c['severity']:6s} {describe(ch)}  {c['url']}")
 
 
 @main.command()
@@ -246,7 +284,7 @@ def serve(obj, host, port):
     from datasette.cli import cli as datasette_cli
     from storage.datasette_config import metadata_for
     path = Path(obj.db_path)
-    open_db(path, create=False).conn.close()       # a marsad database, migrated (the one write, before serving)
+    open_db(path, mode="read").conn.close()        # a marsad database at this schema: serve never writes
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
         json.dump(metadata_for(path.stem), f, ensure_ascii=False)
     click.echo(f"Datasette on http://{host}:{port}/{path.stem} (read-only; Ctrl-C to stop)", err=True)
@@ -260,10 +298,12 @@ def _num(v):
 
 from .cli_alerts import alerts, feed  # noqa: E402  (sub-commands live in their own modules)
 from .cli_bench import bench  # noqa: E402
+from .cli_config import config as config_group  # noqa: E402
 
 main.add_command(alerts)
 main.add_command(feed)
 main.add_command(bench)
+main.add_command(config_group)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,13 +14,26 @@ from storage import StorageError
 from .config import ConfigError, load
 
 
+class ConfigProblem(click.ClickException):
+    """A bad configuration: exit 2 (a usage error, as click's own), one `Error:` line per problem."""
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        for line in self.message.splitlines():
+            click.echo(f"Error: {line}", err=True)
+
+
 def _friendly(fn):
     @wraps(fn)
     def wrapper(*a, **kw):
         try:
             return fn(*a, **kw)
-        except (ConfigError, StorageError, ExtractionError, ProfileError) as e:
+        except ConfigError as e:
+            raise ConfigProblem(str(e)) from None
+        except (StorageError, ExtractionError, ProfileError) as e:
             raise click.ClickException(str(e)) from None
+        except BrokenPipeError:
+            raise                       # the reader went away (`marsad changes | head`): main() ends quietly
         except OSError as e:
             raise click.ClickException(f"{e.strerror or e}: {e.filename}" if e.filename else str(e)) from None
     return wrapper
@@ -41,7 +54,8 @@ def _common(fn):
 
 
 def _out(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    from .terminal import json_safe
+    click.echo(json_safe(json.dumps(obj, ensure_ascii=False)))
 
 
 class Ctx:
@@ -57,7 +71,9 @@ class Ctx:
 
     @property
     def db_path(self) -> str:
-        return self._db or self.config.db
+        """--db wins over [storage] db, but the configuration is read (and refused if broken) either way."""
+        config = self.config
+        return self._db or config.db
 
 
 def _read(path: str) -> bytes:
@@ -67,9 +83,19 @@ def _read(path: str) -> bytes:
     return p.read_bytes()
 
 
+ISO_UTC_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%MZ")
+
+
 def _check_iso(value, name):
+    """A UTC ISO time that exists: the shape first, then the calendar (2021-02-30 and 25:00 are refused)."""
+    from datetime import datetime
     if value and not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$", value):
         raise click.BadParameter(f"{value!r} is not an ISO 8601 UTC time like 2021-02-26T13:58:00Z", param_hint=name)
+    if value:
+        try:
+            datetime.strptime(value, ISO_UTC_FORMATS[0 if value.count(":") == 2 else 1])
+        except ValueError as e:
+            raise click.BadParameter(f"{value!r} is not a real UTC time ({e})", param_hint=name) from None
     return value
 
 

@@ -2,7 +2,8 @@
 chart of a figure's history as inline SVG (no outside script). Every piece of page text is escaped.
 
 Pages: /-/marsad/diff/<version_id> and /-/marsad/article/<article_id>[?a=N&b=M]; both take ?db=NAME
-(default: the first database with a versions table). Links to them appear in the recent_changes and
+(default: the first database with a versions table). Every parameter is checked: one that is not a
+positive integer is a 400, an id or version that does not exist (or a ?db= that is not marsad's) a 404. Links to them appear in the recent_changes and
 article_timeline views.
 """
 from __future__ import annotations
@@ -26,14 +27,43 @@ table.timeline td,table.timeline th{padding:4px 8px;border-bottom:1px solid #eee
 .marsad-diff ul{padding-inline-start:18px}.what{font-weight:bold;display:block}"""
 
 
+SQLITE_MAX_ID = 2**63 - 1
+
+
+class BadParameter(ValueError):
+    """A query or path parameter that cannot name anything: answered with a 400, never a server error."""
+
+
+def _id(value, name: str, default: int | None = None) -> int | None:
+    """A row id or version number from the URL: a positive integer SQLite can hold; '' or absent: default."""
+    if value is None or value == "":
+        return default
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= SQLITE_MAX_ID:
+        raise BadParameter(f"{name} must be a positive integer, not {value!r}")
+    return int(value)
+
+
 async def _db(datasette, request):
+    """The marsad database the page reads: ?db=NAME if that is one, else the first with a versions table."""
     name = request.args.get("db")
     if name:
-        return datasette.databases.get(name)          # an unknown name: None, answered with a 404
+        db = datasette.databases.get(name)            # an unknown name (or not marsad's): None, a 404
+        return db if db is not None and not db.is_memory and await db.table_exists("versions") else None
     for db in datasette.databases.values():
         if not db.is_memory and await db.table_exists("versions"):
             return db
     return None
+
+
+def _validated(page):
+    """Bad parameters are the client's mistake: a 400 with the reason, as plain text."""
+    async def handler(datasette, request):
+        try:
+            return await page(datasette, request)
+        except BadParameter as e:
+            return Response.text(str(e), status=400)
+    handler.__name__, handler.__doc__ = page.__name__, page.__doc__
+    return handler
 
 
 def _page(title: str, body: str, lang: str = "en", db_name: str = "") -> Response:
@@ -85,8 +115,8 @@ def figure_chart(points: dict[str, list[tuple[int, int]]], width: int = 420, hei
 
 
 async def diff_page(datasette, request):
+    vid = _id(request.url_vars["version_id"], "version id")
     db = await _db(datasette, request)
-    vid = int(request.url_vars["version_id"])
     if db is None:
         return Response.text("no marsad database", status=404)
     rows = (await db.execute("SELECT v.*, a.url FROM versions v JOIN articles a ON a.id = v.article_id WHERE v.id = ?",
@@ -123,8 +153,9 @@ def _side_by_side(old: dict, new: dict) -> str:
 
 
 async def article_page(datasette, request):
+    aid = _id(request.url_vars["article_id"], "article id")
+    want_a, want_b = _id(request.args.get("a"), "?a="), _id(request.args.get("b"), "?b=")
     db = await _db(datasette, request)
-    aid = int(request.url_vars["article_id"])
     if db is None:
         return Response.text("no marsad database", status=404)
     art = (await db.execute("SELECT * FROM articles WHERE id = ?", [aid])).rows
@@ -153,10 +184,13 @@ async def article_page(datasette, request):
             f'<th>headline</th><th>what changed</th></tr>{rows}</table>')
     if points:
         body += f'<h2 dir="ltr">Figures</h2>{figure_chart(points)}'
+    by_n = {v["n"]: v for v in versions}
+    for n in (want_a, want_b):
+        if n is not None and n not in by_n:
+            return Response.text(f"article {aid} has no version {n}", status=404)
     if len(versions) >= 2:
-        by_n = {v["n"]: v for v in versions}
-        b = by_n.get(int(request.args.get("b") or versions[-1]["n"]), versions[-1])
-        a = by_n.get(int(request.args.get("a") or (b["n"] - 1)), versions[-2])
+        b = by_n[want_b] if want_b else versions[-1]
+        a = by_n[want_a] if want_a else by_n.get(b["n"] - 1, versions[-2])
 
         def article(v):
             return Article(url=art["url"], title=v["title"], text=v["text"] or "", published_at=v["published_at"],
@@ -171,8 +205,15 @@ async def article_page(datasette, request):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/marsad/diff/(?P<version_id>\d+)$", diff_page),
-            (r"^/-/marsad/article/(?P<article_id>\d+)$", article_page)]
+    return [(r"^/-/marsad/diff/(?P<version_id>[^/]+)$", _validated(diff_page)),
+            (r"^/-/marsad/article/(?P<article_id>[^/]+)$", _validated(article_page))]
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn):
+    """The search box's query normalized like the index (storage/search.py); trylast: after Datasette's own."""
+    from storage.search import install_datasette_search
+    install_datasette_search(conn)
 
 
 @hookimpl
