@@ -31,6 +31,7 @@ REMOVED_STATUSES = (404, 410)
 MAX_RETRY_AFTER = 86400               # a server's Retry-After is honoured up to a day, never for centuries
 HOST_BACKOFF_BASE = 60                # seconds; doubles with each consecutive failure of a host
 HOST_BACKOFF_MAX = 6 * 3600
+HOST_OK_EVERY = 60                    # a healthy host's last_ok_at is refreshed at most once a minute
 FETCHABLE_SCHEMES = ("http", "https")
 
 
@@ -85,6 +86,12 @@ def track(db: sqlite_utils.Database, urls, now: str, site_id: int | None = None)
             "INSERT OR IGNORE INTO articles (url, site_id, first_seen_at, next_check_at, status, version_count)"
             " VALUES (?, ?, ?, ?, 'active', 0)", rows)
         return db.conn.total_changes - before
+
+
+def _head(conn, article_id: int):
+    """(id, n, content_hash) of the last version: all an unchanged check needs (no text loaded)."""
+    return conn.execute("SELECT id, n, content_hash FROM versions WHERE article_id = ? ORDER BY n DESC LIMIT 1",
+                        [article_id]).fetchone()
 
 
 def _latest(conn, article_id: int):
@@ -216,8 +223,11 @@ def _host_health(conn, r: CheckResult, backoff_max: float) -> str | None:
                      [host, failures, (r.error or f"HTTP {r.status}")[:300], r.fetched_at, until])
         return until
     if r.status is not None:
-        conn.execute("INSERT INTO hosts (host, failures, last_ok_at) VALUES (?, 0, ?) ON CONFLICT(host) DO UPDATE"
-                     " SET failures = 0, backoff_until = NULL, last_ok_at = excluded.last_ok_at", [host, r.fetched_at])
+        row = conn.execute("SELECT failures, last_ok_at FROM hosts WHERE host = ?", [host]).fetchone()
+        if row is None or row[0] or (row[1] or "") < shift(r.fetched_at, -HOST_OK_EVERY):   # a read, mostly
+            conn.execute("INSERT INTO hosts (host, failures, last_ok_at) VALUES (?, 0, ?) ON CONFLICT(host) DO UPDATE"
+                         " SET failures = 0, backoff_until = NULL, last_ok_at = excluded.last_ok_at",
+                         [host, r.fetched_at])
     return None
 
 
@@ -254,7 +264,7 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
         _insert(conn, "checks", {**check, "outcome": "error", "error": r.error or "no article extracted"})
         return Recorded("error", article_id)
 
-    latest = _latest(conn, article_id)
+    latest = _head(conn, article_id)
     if status == "removed":
         conn.execute("UPDATE articles SET status = 'active' WHERE id = ?", [article_id])
     if analysis is not None and analysis.outcome == "unchanged" and latest:
@@ -273,7 +283,8 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
         comparison_changes, alert = analysis.changes, analysis.alert
         summary, summary_ar = analysis.summary, analysis.summary_ar
     else:                            # compared against another version than the one stored last: again
-        comparison = compare(latest[3] if latest else None, a, policy)
+        previous = _latest(conn, article_id)[3] if latest else None
+        comparison = compare(previous, a, policy)
         comparison_changes, alert = comparison.changes, comparison.alert
         summary = summarize(comparison_changes, "en") if latest else None
         summary_ar = summarize(comparison_changes, "ar") if latest else None
