@@ -215,3 +215,24 @@ def test_jalali_conversion():
     from crawler.extract.dates import jalali_to_gregorian
     assert jalali_to_gregorian(1403, 1, 1) == (2024, 3, 20)       # Nowruz
     assert jalali_to_gregorian(1398, 11, 29) == (2020, 2, 18)
+
+
+
+def test_an_undeclared_charset_is_read_the_same_whatever_the_furniture():
+    """No charset declared anywhere: the guess must not flip when only a page's furniture changes (it did
+    on one corpus page: UTF-8 one fetch, mac_cyrillic the next, so an unchanged article became mojibake).
+    Every real page of ../shared/corpora, served by the benchmark's page server with two furniture rounds."""
+    from bench.pageserver import CorporaMissing, Site, load_bases
+    from crawler.extract.encoding import decode
+    try:
+        bases = load_bases()
+    except CorporaMissing as e:
+        pytest.skip(f"needs ../shared/corpora: {e}")
+    site = Site(bases, 500)
+    site.set_base("http://127.0.0.1:18777")
+    first = [decode(b"".join(site.body(i)), "text/html")[1] for i in range(site.n)]
+    flips = []
+    for _ in range(4):
+        site.advance(percent=0, furniture=True)
+        flips += [i for i in range(site.n) if decode(b"".join(site.body(i)), "text/html")[1] != first[i]]
+    assert flips == []

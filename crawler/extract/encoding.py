@@ -16,6 +16,15 @@ class NotHTML(ValueError):
 
 
 def _detect(body: bytes) -> str | None:
+    """An undeclared charset: UTF-8 when the bytes are valid UTF-8 (as browsers and the HTML standard's
+    sniffing prefer), else what charset-normalizer finds. A statistical guess alone can flip between
+    two fetches of one page whose furniture changed, turning an unchanged article into mojibake."""
+    try:
+        body[:200_000].decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as e:
+        if e.start >= 199_996:                 # a character cut by the 200 KB window, not bad bytes
+            return "utf-8"
     best = from_bytes(body[:200_000]).best()
     return best.encoding if best else None
 
