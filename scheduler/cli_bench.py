@@ -1,4 +1,4 @@
-"""`marsad bench extraction|detection|daemon|sweep`: the benchmarks reported in the README."""
+"""`marsad bench extraction|detection|daemon|sweep|throughput|soak`: the benchmarks reported in the README."""
 from __future__ import annotations
 
 import click
@@ -52,3 +52,27 @@ def bench_sweep():
     """Every corpus page extracted (crashes, speed) and false alerts on the unchanged-body pairs."""
     from bench.corpus_sweep import main as sweep
     raise SystemExit(sweep([]))
+
+
+@bench.command("throughput")
+@click.option("--pages", default=2000, show_default=True, type=click.IntRange(1), help="Article pages served.")
+@click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
+@_friendly
+def bench_throughput(pages, as_json):
+    """marsad's first crawl and recrawls against plain Scrapy and a naive scraper, on N local pages."""
+    from bench.throughput import main as run_bench
+    raise SystemExit(run_bench(["--pages", str(pages)] + (["--json"] if as_json else [])))
+
+
+@bench.command("soak")
+@click.option("--rounds", default=10, show_default=True, type=click.IntRange(2),
+              help="Rounds; each checks every article at least once more.")
+@click.option("--pages", default=2000, show_default=True, type=click.IntRange(1), help="Article pages served.")
+@click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
+@click.option("--no-idle", is_flag=True, help="Skip the idle-RSS measurement with 100,000 tracked articles.")
+@_friendly
+def bench_soak(rounds, pages, as_json, no_idle):
+    """The real daemon for R rounds over N pages: RSS per round, database bytes per check and version."""
+    from bench.soak import main as run_bench
+    raise SystemExit(run_bench(["--rounds", str(rounds), "--pages", str(pages)] + (["--json"] if as_json else [])
+                               + (["--no-idle"] if no_idle else [])))
