@@ -29,6 +29,7 @@ bench: venv
 	$(BIN)/marsad bench detection
 	$(BIN)/marsad bench daemon
 	$(BIN)/marsad bench sweep
+	$(BIN)/marsad bench throughput
 
 clean:
 	rm -rf $(VENV) marsad-demo.db* marsad-demo-alert.eml *.egg-info
