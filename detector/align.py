@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from .caches import text_cache
 from .normalize import loose, normalize
 from .sentences import split_sentences
 from .volatile import mask
@@ -35,8 +36,11 @@ class Alignment:
     new_paragraph_sizes: dict[int, int]
 
 
+@text_cache(maxsize=8192)
 def sentence_key(sentence: str) -> str:
-    """What two sentences must share to be the same sentence: cosmetics, relative times, counters aside."""
+    """What two sentences must share to be the same sentence: cosmetics, relative times, counters aside.
+    Cached: the two versions being compared share most of their sentences, and the previous version's
+    were keyed on the check before."""
     return loose(mask(normalize(sentence)))
 
 

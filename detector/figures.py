@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from . import figure_cues as cues
+from .caches import text_cache
 from .models import Figure
 from .normalize import ascii_digits, normalize
 from .sentences import split_sentences
@@ -39,10 +40,35 @@ def _tables():
                 toll_phrases={m: [tuple(normalize(p).split()) for p in v] for m, v in cues.TOLL_PHRASES.items()},
                 multipliers={normalize(k): v for k, v in cues.MULTIPLIERS.items()},
                 duals={normalize(k): v for k, v in cues.DUAL_NOUNS.items() if " " not in k}, people=_norm_words(cues.PEOPLE),
-                block_after=_norm_words(cues.BLOCK_AFTER), block_before=_norm_words(cues.BLOCK_BEFORE))
+                block_after=_norm_words(cues.BLOCK_AFTER), block_before=_norm_words(cues.BLOCK_BEFORE),
+                phrase_index=_phrase_index(phrases),
+                toll_index=_phrase_index({m: [tuple(normalize(p).split()) for p in v]
+                                          for m, v in cues.TOLL_PHRASES.items()}),
+                number_tokens=_number_tokens(list(numwords) + [normalize(k) for k in cues.DUAL_NOUNS if " " not in k]))
 
 
-@lru_cache(maxsize=4096)
+def _phrase_index(phrases: dict[str, list[tuple[str, ...]]]) -> dict[str, dict[str, list[tuple[frozenset, ...]]]]:
+    """Per measure: each form of a phrase's last word -> the phrases ending in it, every word as its set
+    of forms. Looking a token up here tries only the few phrases that could end at it, instead of all
+    of them at every word before every number."""
+    index: dict[str, dict[str, list]] = {}
+    for m, table in phrases.items():
+        by_last = index.setdefault(m, {})
+        for phrase in table:
+            forms = tuple(frozenset(_forms(w)) for w in phrase)
+            for f in forms[-1]:
+                by_last.setdefault(f, []).append(forms)
+    return index
+
+
+def _number_tokens(words: list[str]) -> frozenset[str]:
+    """Every token in which _forms can find one of these number words or dual nouns: the word alone,
+    after an attached particle, or after the article. A sentence with none of them, and no token that
+    starts with a digit, has no count to read, so it is skipped before any of the costly matching."""
+    return frozenset(p + w for w in words for p in ("",) + _AR_PREFIXES + _AR_ARTICLES)
+
+
+@text_cache(maxsize=4096)
 def _forms(word: str) -> tuple[str, ...]:
     """A word, without an attached conjunction or preposition (و ف ب ل), and without the definite article
     ("المفقودين" -> "مفقودين")."""
@@ -102,13 +128,16 @@ def _words_at(tokens: list[str], start: int, step: int, limit: int) -> list[tupl
     return out
 
 
-def _phrase_ends_at(tokens: list[str], end: int, phrase: tuple[str, ...]) -> bool:
-    """The phrase ends at `end`; the definite article and attached particles are ignored on both sides
-    ("حصيلة ضحايا" is "حصيلة الضحايا")."""
-    start = end - len(phrase) + 1
-    if start < 0:
-        return False
-    return all(set(_forms(tokens[start + k])) & set(_forms(phrase[k])) for k in range(len(phrase)))
+def _phrase_ends_at(tokens: list[str], end: int, index: dict[str, list[tuple[frozenset, ...]]]) -> bool:
+    """Some phrase of the index (see _phrase_index) ends at `end`; the definite article and attached
+    particles are ignored on both sides ("حصيلة ضحايا" is "حصيلة الضحايا"): each word of the phrase
+    shares a form with the token it stands on."""
+    for f in _forms(tokens[end]):
+        for phrase in index.get(f, ()):
+            start = end - len(phrase) + 1
+            if start >= 0 and all(not phrase[k].isdisjoint(_forms(tokens[start + k])) for k in range(len(phrase))):
+                return True
+    return False
 
 
 def _measure(tokens: list[str], i: int, T, at: int | None = None) -> str | None:
@@ -135,8 +164,8 @@ def _measure(tokens: list[str], i: int, T, at: int | None = None) -> str | None:
         if k < 0 or tokens[k] in _STOP:
             break
         for m in cues.MEASURES:
-            if any(_phrase_ends_at(tokens, k, p) for p in T["phrases"][m]):
-                if free == 0 or any(_phrase_ends_at(tokens, k, p) for p in T["toll_phrases"].get(m, ())):
+            if _phrase_ends_at(tokens, k, T["phrase_index"][m]):
+                if free == 0 or _phrase_ends_at(tokens, k, T["toll_index"].get(m, {})):
                     return m
         if not _in(tokens[k], T["connectors"]):
             if _number(tokens[k], T["numwords"]) or free >= cues.TOLL_GAP:
@@ -151,7 +180,7 @@ def _qualifier(tokens: list[str], i: int, T) -> str:
     for name, phrases in T["qualifiers"].items():
         for p in phrases:
             for s in range(len(window) - len(p) + 1):
-                if all(_in(window[s + k], {p[k]}) for k in range(len(p))):
+                if all(p[k] in _forms(window[s + k]) for k in range(len(p))):
                     return name
     return ""
 
@@ -174,10 +203,17 @@ def _subject(tokens: list[str], raw: list[str] | None, i: int, T) -> str:
 
 def figures_in_sentence(sentence: str) -> list[Figure]:
     """Figures stated in one sentence, at most one per (measure, value)."""
+    return list(_figures_in_sentence(sentence))
+
+
+@text_cache(maxsize=4096)
+def _figures_in_sentence(sentence: str) -> tuple[Figure, ...]:
+    """figures_in_sentence, cached (pure, and a recrawled article repeats its sentences)."""
     T = _tables()
     tokens = tokenize(normalize(sentence))
-    raw = tokenize(ascii_digits(sentence))
-    raw = raw if len(raw) == len(tokens) else None        # positions line up unless NFKC split a token
+    if T["number_tokens"].isdisjoint(tokens) and not any(t[0].isdigit() for t in tokens):
+        return ()                                         # no token _number or the dual test can accept
+    raw: list[str] | None | bool = False                  # the sentence as printed, tokenized when needed
     found: dict[tuple[str, int], Figure] = {}
     skip: set[int] = set()
     for i, tok in enumerate(tokens):
@@ -212,9 +248,12 @@ def figures_in_sentence(sentence: str) -> list[Figure]:
         if 1900 <= value <= 2100 and not (nxt and (_in(nxt[0][1], T["nouns"][measure])
                                                    or _in(nxt[0][1], T["people"]))):
             continue                                            # a year, unless "2000 قتيل", "1900 شخص"
+        if raw is False:
+            raw = tokenize(ascii_digits(sentence))
+            raw = raw if len(raw) == len(tokens) else None    # positions line up unless NFKC split a token
         found.setdefault((measure, value), Figure(measure, value, sentence, _qualifier(tokens, i, T),
                                                   approximate, _subject(tokens, raw, at, T)))
-    return list(found.values())
+    return tuple(found.values())
 
 
 def find_figures(title: str | None, text: str) -> tuple[Figure, ...]:

@@ -40,14 +40,48 @@ _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 
 
+def _composed_variants() -> dict[str, str]:
+    """LETTER_VARIANTS, then PUNCT_VARIANTS, then DIGITS, as one character -> replacement table.
+
+    Applying the three translations one after the other maps each character on its own, so applying
+    them to every character that any of them names gives exactly the sequential result."""
+    keys = set(LETTER_VARIANTS) | set(PUNCT_VARIANTS) | set(DIGITS)
+    return {chr(k): chr(k).translate(LETTER_VARIANTS).translate(PUNCT_VARIANTS).translate(DIGITS)
+            for k in sorted(keys)}
+
+
+# str.translate with a dict table is slow on non-ASCII text (every character not in the table costs a
+# failed lookup, ~0.5 µs a character): a regex finds the runs of characters that map, and only those are
+# translated. Same output as the three translate() calls, about six times faster on an Arabic sentence.
+_VARIANTS = _composed_variants()
+_VARIANT_TABLE = str.maketrans(_VARIANTS)
+_VARIANT_RUN = re.compile("[" + "".join(re.escape(c) for c in _VARIANTS) + "]+")
+_DIGIT_TABLE = str.maketrans({chr(k): chr(v) for k, v in DIGITS.items()})
+_DIGIT_RUN = re.compile("[" + "".join(re.escape(chr(k)) for k in DIGITS) + "]+")
+
+
+def _translate_run(m: re.Match) -> str:
+    return m.group().translate(_VARIANT_TABLE)
+
+
+def _digit_run(m: re.Match) -> str:
+    return m.group().translate(_DIGIT_TABLE)
+
+
 def ascii_digits(text: str) -> str:
     """Eastern Arabic and Persian digits as ASCII digits (safe on any text)."""
-    return text.translate(DIGITS)
+    return _DIGIT_RUN.sub(_digit_run, text)
+
+
+def _squeeze(text: str) -> str:
+    """Runs of white space as one space, stripped: `_SPACE.sub(" ", t).strip()`. str.split() and the
+    regex class \\s agree on what white space is (both use Py_UNICODE_ISSPACE), and this is faster."""
+    return " ".join(text.split())
 
 
 def clean_space(text: str) -> str:
     """Collapse runs of white space and drop invisible characters; the light touch used for storage."""
-    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+    return _squeeze(_INVISIBLE.sub("", text))
 
 
 def normalize(text: str) -> str:
@@ -55,17 +89,19 @@ def normalize(text: str) -> str:
     t = unicodedata.normalize("NFKC", text or "")
     t = _INVISIBLE.sub("", t)
     t = TASHKEEL.sub("", t).replace(TATWEEL, "")
-    t = t.translate(LETTER_VARIANTS).translate(PUNCT_VARIANTS).translate(DIGITS)
-    return _SPACE.sub(" ", t).strip().casefold()
+    t = _VARIANT_RUN.sub(_translate_run, t)
+    return _squeeze(t).casefold()
 
 
-_INNER_MARKS = re.compile(r"(?<=[^\W\d_])[.'](?=[^\W\d_])")      # letters on both sides: never "3.5"
+# letters on both sides: never "3.5". The mark is matched first, then the letter before it is checked,
+# so the regex engine can skip to the next "." or "'" instead of trying a look-behind at every position.
+_INNER_MARKS = re.compile(r"[.'](?<=[^\W\d_][.'])(?=[^\W\d_])")
 
 
 def loose(text: str) -> str:
     """Comparison key without punctuation: two strings equal under it differ only cosmetically.
     Dots and apostrophes inside a word vanish ("U.S." = "US"); other punctuation separates words."""
-    return _SPACE.sub(" ", _PUNCT.sub(" ", _INNER_MARKS.sub("", normalize(text)))).strip()
+    return _squeeze(_PUNCT.sub(" ", _INNER_MARKS.sub("", normalize(text))))
 
 
 def content_hash(fields: dict) -> str:

@@ -10,6 +10,7 @@ import copy
 import json
 import re
 import warnings
+from functools import lru_cache
 
 import htmldate
 import lxml.html
@@ -26,6 +27,11 @@ from .encoding import NotHTML, decode
 from .profiles import Profile, profile_for
 
 BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd"}
+# XPath expressions compiled once (element.xpath(string) compiles its expression again on every call).
+_NOT_ARTICLE = etree.XPath(K.NOT_ARTICLE_XPATH)
+_ITEM_TYPE = etree.XPath("ancestor::*[@itemscope][1]/@itemtype")
+_JSONLD_SCRIPTS = etree.XPath('//script[@type="application/ld+json"]')
+_BODY_TEXTS = etree.XPath("//body//text()[string-length(normalize-space()) > 3]")
 _AR = re.compile(r"[\u0600-\u06ff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -44,9 +50,21 @@ def parse_html(text: str):
         raise ExtractionError(f"the page is not parseable HTML: {e}") from e
 
 
-def _css(tree, selector: str):
+@lru_cache(maxsize=512)
+def _selector(selector: str) -> CSSSelector | None:
+    """A profile's CSS selector, translated to XPath and compiled once; None when it does not parse."""
     try:
-        return CSSSelector(selector, translator="html")(tree)
+        return CSSSelector(selector, translator="html")
+    except Exception:
+        return None
+
+
+def _css(tree, selector: str):
+    compiled = _selector(selector)
+    if compiled is None:
+        return []
+    try:
+        return compiled(tree)
     except Exception:
         return []
 
@@ -62,7 +80,7 @@ def _first_text(tree, selectors) -> str | None:
 
 def _foreign_item(el) -> bool:
     """True when a microdata property belongs to an item that is not the article (a video, an offer...)."""
-    scope = el.xpath("ancestor::*[@itemscope][1]/@itemtype")
+    scope = _ITEM_TYPE(el)
     return bool(scope) and not any(t in str(scope[0]).lower() for t in ("article", "posting", "webpage", "report"))
 
 
@@ -94,7 +112,7 @@ def _walk_jsonld(node, out):
 
 def _jsonld(tree) -> list[dict]:
     found: list[dict] = []
-    for s in tree.xpath('//script[@type="application/ld+json"]'):
+    for s in _JSONLD_SCRIPTS(tree):
         raw = (s.text or "").strip().rstrip(";")
         try:
             _walk_jsonld(json.loads(raw), found)
@@ -120,7 +138,7 @@ def _time_elements(tree):
     """(kind, stamp-text) of <time> elements outside page chrome: 'published', 'updated' or None."""
     out = []
     for t in tree.iter("time"):
-        if t.xpath(K.NOT_ARTICLE_XPATH):
+        if _NOT_ARTICLE(t):
             continue
         hint = " ".join(filter(None, [t.get("class"), t.get("itemprop"), (t.getparent().get("class") if t.getparent() is not None else None)])).lower()
         kind = "updated" if re.search(r"updat|modif", hint) else "published" if re.search(r"publish|pub|date", hint) else None
@@ -135,23 +153,36 @@ _MAYBE_STAMP = re.compile(r"\d|[٠-٩۰-۹]|منذ|قبل|\bago\b", re.IGNORECAS
 def _visible_stamps(tree, zone, now=None) -> dict[str, Stamp]:
     """Stamps printed on the page with a label: 'تم النشر: ...', 'Updated ...'."""
     found: dict[str, str] = {}
-    for node in tree.xpath("//body//text()[string-length(normalize-space()) > 3]"):
+    texts: dict = {}               # parent element -> its text_content(): many text nodes share a parent
+    chunks: dict = {}              # parent element -> clean_space of it
+    kinds: dict = {}               # parent element -> label_of its chunk
+    for node in _BODY_TEXTS(tree):
         s = str(node)
         parent = node.getparent()
         while parent is not None and not isinstance(parent.tag, str):   # tail text of a comment
             parent = parent.getparent()
         if parent is None or parent.tag in ("script", "style"):
             continue
-        if not _MAYBE_STAMP.search(s if len(s) >= 12 else parent.text_content()[:200]):
+        if len(s) < 12:
+            if (content := texts.get(parent)) is None:
+                content = texts[parent] = parent.text_content()
+            if not _MAYBE_STAMP.search(content[:200]):
+                continue
+        elif not _MAYBE_STAMP.search(s):
             continue
-        chunk = clean_space(parent.text_content())
-        if len(chunk) > 160 or parent.xpath(K.NOT_ARTICLE_XPATH):
+        if (chunk := chunks.get(parent)) is None:
+            if (content := texts.get(parent)) is None:
+                content = texts[parent] = parent.text_content()
+            chunk = chunks[parent] = clean_space(content)
+        if len(chunk) > 160:
             continue
-        kind = label_of(chunk)
-        if kind and kind not in found:
-            stamp = read_phrase(chunk, zone, now)
-            if stamp:
-                found[kind] = stamp
+        if (kind := kinds.get(parent, "")) == "":
+            kind = kinds[parent] = label_of(chunk)   # before the costlier region test: no new label, no use
+        if not kind or kind in found or _NOT_ARTICLE(parent):
+            continue
+        stamp = read_phrase(chunk, zone, now)
+        if stamp:
+            found[kind] = stamp
         if len(found) == 2:
             break
     return found
@@ -201,7 +232,11 @@ def _body_paragraphs(tree, profile: Profile) -> list[str] | None:
 
 def _generic_paragraphs(html_text: str, url: str | None) -> list[str]:
     """trafilatura in precision mode: it drops teaser, rotator and related-story blocks that its default
-    mode keeps (on the corpora: 2 false alerts on 96 unchanged pairs instead of 5, body F1 0.957 vs 0.959)."""
+    mode keeps (on the corpora: 2 false alerts on 96 unchanged pairs instead of 5, body F1 0.957 vs 0.959).
+
+    It parses the text itself. Handing it our tree instead (stripped of comments, which its parser drops)
+    gives the same tree, but trafilatura copies any tree it is given, and on the corpora the copy cost
+    what the parse did: measured, no gain, so not done (docs/readme-parts/cpu-profile.md)."""
     out = trafilatura.extract(html_text, url=url, output_format="txt", include_comments=False,
                               include_tables=False, deduplicate=False, favor_precision=True)
     lines = (clean_space(line) for line in (out or "").split("\n"))

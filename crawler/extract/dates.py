@@ -97,6 +97,29 @@ def _tables():
     return months, multi, zones, labels, month_alt
 
 
+@lru_cache(maxsize=1)
+def _month_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """The two written-month date patterns, compiled once (day month year; month day year)."""
+    *_, month_alt = _tables()
+    return (re.compile(rf"(?<!\d)(\d{{1,2}})\s+(?:من\s+)?({month_alt})(?:\s*[/\-]\s*(?:{month_alt}))?\s*,?\s*(\d{{4}})"),
+            re.compile(rf"({month_alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(\d{{4}})"))
+
+
+@lru_cache(maxsize=1)
+def _zone_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    """Each time-zone phrase as a whole-word pattern, longest phrase first, compiled once."""
+    _, _, zones, _, _ = _tables()
+    return tuple((re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"), zone) for phrase, zone in zones)
+
+
+@lru_cache(maxsize=1)
+def _label_patterns() -> dict[str, tuple[re.Pattern, ...]]:
+    """Each label as a whole-word pattern, "updated" ones first, longest first, compiled once."""
+    _, _, _, labels, _ = _tables()
+    return {kind: tuple(re.compile(rf"(?<!\w){re.escape(label)}(?!\w)") for label in labels[kind])
+            for kind in ("updated", "published")}
+
+
 def _month_number(word: str) -> int | None:
     months, multi, *_ = _tables()
     word = normalize(word)
@@ -172,12 +195,12 @@ def _find_date(t: str) -> tuple[int, int, int] | None:
     m = _NUMERIC_DMY.search(t)
     if m:
         return int(m.group(3)), int(m.group(2)), int(m.group(1))
-    *_, month_alt = _tables()
+    day_month_year, month_day_year = _month_patterns()
     # "26 فبراير/شباط 2021", "26 شباط 2021", "February 26, 2021", "26 February 2021"
-    m = re.search(rf"(?<!\d)(\d{{1,2}})\s+(?:من\s+)?({month_alt})(?:\s*[/\-]\s*(?:{month_alt}))?\s*,?\s*(\d{{4}})", t)
+    m = day_month_year.search(t)
     if m:
         return int(m.group(3)), _month_number(m.group(2)), int(m.group(1))
-    m = re.search(rf"({month_alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(\d{{4}})", t)
+    m = month_day_year.search(t)
     if m:
         return int(m.group(3)), _month_number(m.group(1)), int(m.group(2))
     return None
@@ -192,9 +215,8 @@ def _find_zone(t: str, default_zone: str | None):
         if h > 14:                        # "GMT+0400" written without a colon
             h, mins = int(str(m.group(2))[:2]), int(str(m.group(2))[2:] or 0)
         return timezone(sign * timedelta(hours=h, minutes=mins))
-    _, _, zones, _, _ = _tables()
-    for phrase, zone in zones:
-        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", t):
+    for pattern, zone in _zone_patterns():
+        if pattern.search(t):
             return _zone(zone)
     return _zone(default_zone)
 
@@ -272,12 +294,11 @@ def _relative(t: str, now: str, default_zone) -> Stamp | None:
 
 def label_of(text: str) -> str | None:
     """'published' or 'updated' when a phrase opens with (or contains) one of the known labels."""
-    _, _, _, labels, _ = _tables()
     t = normalize(text)
     best = None
-    for kind in ("updated", "published"):
-        for label in labels[kind]:
-            m = re.search(rf"(?<!\w){re.escape(label)}(?!\w)", t)
+    for kind, patterns in _label_patterns().items():
+        for pattern in patterns:
+            m = pattern.search(t)
             if m and (best is None or m.start() < best[1]):
                 best = (kind, m.start())
     return best[0] if best else None
