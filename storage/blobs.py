@@ -2,7 +2,7 @@
 
 Why zstd at level 6: measured on 395 pages of ../shared/corpora (162 KB each on average), level 6 keeps
 18.7% of the bytes at 1.4 CPU ms a page, where zlib (marsad's old format) kept 20.2% at 3.0 ms; level 9
-keeps 18.3% for 2.2 ms and level 19 17.4% for 52 ms (docs/readme-parts/database.md has the table).
+keeps 18.3% for 2.2 ms and level 19 17.4% for 52 ms (README.md, "Size", has the table).
 A shared dictionary trained on HTML saved another 2-6% on held-out pages, but it would have to ship
 fragments of the corpus pages inside marsad and stay byte-identical for ever to read old rows: not taken.
 

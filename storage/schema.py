@@ -110,7 +110,7 @@ def _m6_fetch_health(db: sqlite_utils.Database) -> None:
 
 def _m7_lean_search(db: sqlite_utils.Database) -> None:
     """Search indexes only the normalized copies, and keeps no copy of its own (a contentless FTS5 table:
-    the text is in `versions`): 14 KB a version instead of 36 (docs/readme-parts/database.md). Queries are
+    the text is in `versions`): 14 KB a version instead of 36 (README.md, "Size"). Queries are
     normalized the same way (storage/search.py; Datasette's search box through the plugin)."""
     from .search import CREATE, backfill
     db.execute("DROP TABLE IF EXISTS versions_fts")

@@ -204,7 +204,7 @@ def test_effective_configuration_round_trips_through_toml():
 
 def test_readme_configuration_table_is_generated_from_the_schema():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    source = readme if "<!-- config-table -->" in readme else (ROOT / "docs/readme-parts/config.md").read_text("utf-8")
+    source = readme
     m = re.search(r"<!-- config-table -->\n(.*?)<!-- /config-table -->", source, re.S)
     assert m, "the config-table markers are missing"
     assert m.group(1) == config_reference_markdown(), (

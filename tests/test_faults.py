@@ -4,7 +4,7 @@ Black-box: each test writes a configuration, runs the command line in a subproce
 file read-only. What must hold for every fault: the URL gets one `error` check with a reason, no version,
 no alert; the good pages beside it are stored; the crawl ends in bounded time and exits non-zero when
 something failed. One module-wide batch carries most faults (one check row per URL keeps every assertion
-per fault), so the file stays fast. docs/readme-parts/faults.md is the table of these faults.
+per fault), so the file stays fast. the README's fault table lists these faults.
 """
 from __future__ import annotations
 

@@ -236,7 +236,7 @@ def _generic_paragraphs(html_text: str, url: str | None) -> list[str]:
 
     It parses the text itself. Handing it our tree instead (stripped of comments, which its parser drops)
     gives the same tree, but trafilatura copies any tree it is given, and on the corpora the copy cost
-    what the parse did: measured, no gain, so not done (docs/readme-parts/cpu-profile.md)."""
+    what the parse did: measured, no gain, so not done (README.md, "Where the CPU goes")."""
     out = trafilatura.extract(html_text, url=url, output_format="txt", include_comments=False,
                               include_tables=False, deduplicate=False, favor_precision=True)
     lines = (clean_space(line) for line in (out or "").split("\n"))
