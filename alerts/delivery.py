@@ -129,14 +129,19 @@ def send_mail(s: SmtpSettings, msg: EmailMessage, recipient: str) -> None:
             raise AuthFailure(err) from None
         raise (PermanentFailure if all(c >= 500 for c in codes) else TemporaryFailure)(err) from None
     except smtplib.SMTPResponseException as e:
-        text = _text(e.smtp_error)
-        if _is_auth_reply(e.smtp_code, text):
-            raise AuthFailure(f"{e.smtp_code} {text}") from None
-        raise (PermanentFailure if e.smtp_code >= 500 else TemporaryFailure)(f"{e.smtp_code} {text}") from None
+        raise _reply_failure(e) from None
     except (smtplib.SMTPException, OSError, socket.timeout) as e:
         raise TemporaryFailure(f"{type(e).__name__}: {e}") from None
     if refused:
         raise PermanentFailure(f"refused: {refused}")
+
+
+def _reply_failure(e: smtplib.SMTPResponseException) -> Exception:
+    """A server's refusal as marsad's failure kind: a login problem, permanent (5xx) or temporary."""
+    text = _text(e.smtp_error)
+    if _is_auth_reply(e.smtp_code, text):
+        return AuthFailure(f"{e.smtp_code} {text}")
+    return (PermanentFailure if e.smtp_code >= 500 else TemporaryFailure)(f"{e.smtp_code} {text}")
 
 
 def check_server(s: SmtpSettings) -> None:
@@ -147,10 +152,7 @@ def check_server(s: SmtpSettings) -> None:
             if code >= 400:
                 raise smtplib.SMTPResponseException(code, reply)
     except smtplib.SMTPResponseException as e:
-        text = _text(e.smtp_error)
-        if _is_auth_reply(e.smtp_code, text):
-            raise AuthFailure(f"{e.smtp_code} {text}") from None
-        raise (PermanentFailure if e.smtp_code >= 500 else TemporaryFailure)(f"{e.smtp_code} {text}") from None
+        raise _reply_failure(e) from None
     except (smtplib.SMTPException, OSError, socket.timeout) as e:
         raise TemporaryFailure(f"{type(e).__name__}: {e}") from None
 

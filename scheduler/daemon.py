@@ -34,7 +34,7 @@ from storage.times import shift
 
 from .config import Config
 from .durations import seconds
-from .jobs import CycleStats, discover, due_targets, make_store
+from .jobs import CycleStats, discover, due_targets, make_store, site_targets
 
 log = logging.getLogger("marsad.daemon")
 STOP_TIMEOUT = 10.0      # seconds granted to in-flight checks after SIGTERM/SIGINT
@@ -78,6 +78,7 @@ class Daemon:
         self.session = CrawlSession(config.politeness)
         self.monitor = None
         self.in_flight: set[str] = set()
+        self.sites = {s["name"]: s for s in site_targets(config)}     # profiles read once, not every tick
         self.capacity = max(1, int(config.politeness.get("concurrency", 32))) * IN_FLIGHT_PER_REQUEST
         self.cycle, self.cycle_started, self.cycle_t0 = CycleStats(), None, time.monotonic()
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -111,7 +112,7 @@ class Daemon:
         if room <= 0:
             return
         self._track()
-        targets = due_targets(self.store, self.config, room, exclude=self.in_flight)
+        targets = due_targets(self.store, self.config, room, exclude=self.in_flight, sites=self.sites)
         targets = self._skip_backing_off(targets)
         if not targets:
             return
@@ -148,7 +149,7 @@ class Daemon:
     def _absorb(self, light) -> None:
         for url, outcome, version, changes in light:
             self.in_flight.discard(url)
-            self.cycle.count(type("R", (), {"outcome": outcome})())
+            self.cycle.count(outcome)
             if outcome in ("changed", "removed"):
                 log.info("%s %s%s: %s", outcome, url, f" v{version}" if version else "", summarize(changes))
         if not self.in_flight or time.monotonic() - self.cycle_t0 >= LOG_EVERY:

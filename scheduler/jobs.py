@@ -35,14 +35,14 @@ class CycleStats:
     errors: int = 0
     results: list = field(default_factory=list)      # one-off runs only: (fetch, recorded), without raw HTML
 
-    def count(self, rec) -> None:
+    def count(self, outcome: str) -> None:
         self.checked += 1
-        key = {"error": "errors"}.get(rec.outcome, rec.outcome)
+        key = {"error": "errors"}.get(outcome, outcome)
         setattr(self, key, getattr(self, key) + 1)
 
     def add(self, results) -> None:
         for item, rec in results:
-            self.count(rec)
+            self.count(rec.outcome)
             self.results.append((item, rec))
 
     def counts(self) -> dict:
@@ -79,9 +79,11 @@ def site_targets(config: Config) -> list[dict]:
     return out
 
 
-def due_targets(store: Store, config: Config, limit: int, exclude=frozenset()) -> list[dict]:
-    """The most overdue active articles, as spider targets (validators, raw hash, site and its domains)."""
-    sites = {s["name"]: s for s in site_targets(config)}
+def due_targets(store: Store, config: Config, limit: int, exclude=frozenset(),
+                sites: dict | None = None) -> list[dict]:
+    """The most overdue active articles, as spider targets (validators, raw hash, site and its domains).
+    `sites`: site_targets(config) by name, for a caller that asks every tick (the daemon keeps it)."""
+    sites = sites if sites is not None else {s["name"]: s for s in site_targets(config)}
     names = dict(store.db.execute("SELECT id, name FROM sites").fetchall())
     due = due_articles(store.db, store.clock(), limit + len(exclude), config.per_site_batch)
     out = []
