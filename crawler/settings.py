@@ -57,7 +57,7 @@ def downloader_middlewares() -> dict:
         "crawler.middlewares.AddressGuardMiddleware": 40,
         "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
         "crawler.middlewares.RetryAfterMiddleware": 550,
-        "crawler.middlewares.CompressionCheckMiddleware": 595,
+        "crawler.compression.CompressionCheckMiddleware": 595,
         **_robots_middlewares(),
     }
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.middlewares import (GuardedNameResolver, _ConnectPolicy, compression_problem,
-                                 retry_after_seconds)
+from crawler.compression import compression_problem
+from crawler.middlewares import GuardedNameResolver, _ConnectPolicy, retry_after_seconds
 from crawler.settings import duration_seconds, scrapy_settings
 from crawler.spiders.feeds import fetchable_links, feed_links
 from crawler.url_policy import address_problem, fetchable, same_site, site_domains
