@@ -50,6 +50,10 @@ class Article:
     lang: str | None = None
     figures: tuple[Figure, ...] = field(default_factory=tuple)
     live: bool = False                # a live blog (JSON-LD LiveBlogPosting): entries are appended
+    # None: updated_at is as printed. A number: it was resolved from a relative stamp ("3 min ago",
+    # "منذ ساعتين") against the fetch time and is good only to ± this many seconds, so a move within it
+    # is time passing, not an update.
+    updated_precision_s: int | None = None
 
     @property
     def paragraphs(self) -> list[str]:
@@ -63,7 +67,7 @@ class Article:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Article":
         figs = tuple(Figure.from_dict(f) for f in d.get("figures") or ())
-        keys = ("url", "title", "text", "published_at", "updated_at", "byline", "lang", "live")
+        keys = ("url", "title", "text", "published_at", "updated_at", "byline", "lang", "live", "updated_precision_s")
         return cls(**{k: d.get(k) for k in keys if k in d}, figures=figs)
 
 
