@@ -7,8 +7,10 @@ previous version's fields as the scheduler read them, so a worker needs no datab
 machine of its own: docs/architecture.md, "Past one machine").
 
 The cheap paths come first: a body byte-identical to the last fetch never gets here (the spider
-answers `unchanged` from the raw hash); a body whose bytes moved only in page furniture is extracted
-once, and its article hash equals the last version's, so nothing is compared.
+answers `unchanged` from the raw hash); a body whose article fingerprint (crawler/fingerprint.py: its
+text and date signals, without link lists and per-request tokens) equals the last good fetch's is
+`unchanged` without extraction; a body that moved elsewhere is extracted, and when its article hash
+equals the last version's nothing is compared.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from detector import Policy, compare, summarize, version_hash
 from detector.models import Analysis, Article
 
 from .extract import ExtractionError, extract
+from .fingerprint import fingerprint
 from .validity import assess
 
 SMALL_RUN = 50          # a one-off crawl of fewer targets analyses in-process: a pool costs more to start
@@ -50,10 +53,14 @@ class Job:
     content_type: str
     previous: Previous | None
     policy: Policy
+    fingerprint: str | None = None      # the last good fetch's article fingerprint
 
 
 def analyze(job: Job) -> Analysis:
     """What a fetched body means for the article: refused, unchanged, new or changed (with its changes)."""
+    fp = fingerprint(job.body)
+    if fp is not None and fp == job.fingerprint and job.previous is not None:
+        return Analysis("unchanged", content_hash=job.previous.content_hash, fingerprint=fp)
     try:
         article = extract(job.body, url=job.url, fetched_at=job.fetched_at, content_type=job.content_type)
     except ExtractionError as e:
@@ -67,13 +74,13 @@ def analyze(job: Job) -> Analysis:
         return Analysis("invalid", reason=reason or f"extraction failed: {failed}")
     h = version_hash(article)
     if prev is not None and prev.content_hash == h:
-        return Analysis("unchanged", content_hash=h)
+        return Analysis("unchanged", content_hash=h, fingerprint=fp)
     if prev is None:
-        return Analysis("new", article=article, content_hash=h)
+        return Analysis("new", article=article, content_hash=h, fingerprint=fp)
     result = compare(prev.article, article, job.policy)
     return Analysis("changed", article=article, content_hash=h, changes=result.changes, alert=result.alert,
                     summary=summarize(result.changes, "en"), summary_ar=summarize(result.changes, "ar"),
-                    base_hash=prev.content_hash)
+                    base_hash=prev.content_hash, fingerprint=fp)
 
 
 WARM_PAGE = (b"<html><head><title>warm</title></head><body><article><h1>warm</h1><p>Updated 26 February 2021"

@@ -92,7 +92,7 @@ def due_targets(store: Store, config: Config, limit: int, exclude=frozenset(),
             continue
         name = names.get(a["site_id"])
         out.append({"url": a["url"], "etag": a["etag"], "last_modified": a["last_modified"],
-                    "raw_hash": a.get("raw_hash"), "site": name,
+                    "raw_hash": a.get("raw_hash"), "fingerprint": a.get("fingerprint"), "site": name,
                     "domains": sites.get(name, {}).get("domains", [])})
         if len(out) >= limit:
             break
@@ -112,10 +112,10 @@ async def check_urls(session: CrawlSession, store: Store, urls, site: str | None
     site_id = ensure_site(store.db, site) if site else None
     track(store.db, urls, store.clock(), site_id)
     rows = {r["url"]: r for r in store.db.query(
-        "SELECT url, etag, last_modified, raw_hash FROM articles WHERE url IN (%s)" % ",".join("?" for _ in urls),
-        list(urls))}
-    targets = [{"url": u, "etag": rows.get(u, {}).get("etag"), "last_modified": rows.get(u, {}).get("last_modified"),
-                "raw_hash": rows.get(u, {}).get("raw_hash"), "site": site} for u in urls]
+        "SELECT url, etag, last_modified, raw_hash, fingerprint FROM articles WHERE url IN (%s)"
+        % ",".join("?" for _ in urls), list(urls))}
+    keys = ("etag", "last_modified", "raw_hash", "fingerprint")
+    targets = [{"url": u, **{k: rows.get(u, {}).get(k) for k in keys}, "site": site} for u in urls]
     return await _check(session, store, targets)
 
 

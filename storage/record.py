@@ -96,13 +96,14 @@ def _head(conn, article_id: int):
 
 def _latest(conn, article_id: int):
     row = conn.execute("SELECT id, n, content_hash, title, text, published_at, updated_at, byline, lang, figures,"
-                       " live FROM versions WHERE article_id = ? ORDER BY n DESC LIMIT 1", [article_id]).fetchone()
+                       " live, updated_precision_s FROM versions WHERE article_id = ? ORDER BY n DESC LIMIT 1",
+                       [article_id]).fetchone()
     if not row:
         return None
-    vid, n, h, title, text, pub, upd, byline, lang, figures, live = row
+    vid, n, h, title, text, pub, upd, byline, lang, figures, live, precision = row
     art = Article.from_dict({"url": "", "title": title, "text": text or "", "published_at": pub,
                              "updated_at": upd, "byline": byline, "lang": lang, "live": bool(live),
-                             "figures": json.loads(figures or "[]")})
+                             "figures": json.loads(figures or "[]"), "updated_precision_s": precision})
     return vid, n, h, art
 
 
@@ -162,6 +163,8 @@ def _write(conn, r: CheckResult, policy: Policy, rules, revisit, backoff_max: fl
             updates.update(etag=r.etag, last_modified=r.last_modified)
         if r.raw_hash and rec.outcome in ("new", "changed", "unchanged"):
             updates["raw_hash"] = r.raw_hash
+        if r.analysis is not None and r.analysis.fingerprint and rec.outcome in ("new", "changed", "unchanged"):
+            updates["fingerprint"] = r.analysis.fingerprint
     if rec.outcome in ("new", "changed"):
         updates["last_changed_at"] = r.fetched_at
     backoff_until = _host_health(conn, r, backoff_max)
@@ -294,6 +297,7 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
         "byline": a.byline, "published_at": a.published_at, "updated_at": a.updated_at, "lang": a.lang,
         "text": a.text, "figures": json.dumps([f.to_dict() for f in a.figures], ensure_ascii=False),
         "summary": summary if latest else None, "summary_ar": summary_ar if latest else None, "live": int(a.live),
+        "updated_precision_s": a.updated_precision_s,
         "raw_html": pack(r.html) if r.html else None})
     index_version(conn, vid, a.title, a.text)
     if latest:

@@ -36,7 +36,7 @@ def utc_now() -> str:
 
 
 class ArticleSpider(scrapy.Spider):
-    """targets: [{"url", "etag"?, "last_modified"?, "raw_hash"?, "site"?, "domains"?}]; store: crawler.pipeline.Store."""
+    """targets: [{"url", "etag"?, "last_modified"?, "raw_hash"?, "fingerprint"?, "site"?, "domains"?}]; store: crawler.pipeline.Store."""
 
     name = "marsad_articles"
 
@@ -115,7 +115,8 @@ class ArticleSpider(scrapy.Spider):
         headers = {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
                    for k, v in response.headers.items()}
         job = Job(url=t["url"], fetched_at=fetched_at, status=response.status, headers=headers, body=body,
-                  content_type=ctype, previous=self.store.previous(t["url"]), policy=self.store.policy)
+                  content_type=ctype, previous=self.store.previous(t["url"]), policy=self.store.policy,
+                  fingerprint=t.get("fingerprint"))
         try:
             analysis = await self.store.analyze(job)
         except Exception as e:                       # a worker that died on this page: an error, not a halt
