@@ -40,19 +40,25 @@ def quoteattr(value) -> str:
     return _refs(_quoteattr(xml_text(value)))
 
 
-def atom(entries: list[dict], *, feed_id: str, title: str = "marsad: changes", updated: str, self_url: str = "") -> str:
-    """entries: dicts with id, url, site, title, at, lang, changes (detector Change objects)."""
+def atom(entries: list[dict], *, feed_id: str, title: str = "marsad: changes", updated: str, self_url: str = "",
+         home_url: str = "") -> str:
+    """entries: dicts with id, url, site, title, at, lang, changes (detector Change objects), and
+    optionally link: where a reader opens the entry (the article's page in `marsad serve`; the
+    article itself is then linked as "related"). home_url: the front page, the feed's own alternate."""
     out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
            f"<id>{escape(feed_id)}</id>", f"<title>{escape(title)}</title>", f"<updated>{escape(updated)}</updated>",
            "<author><name>marsad</name></author>"]
     if self_url:
-        out.append(f'<link rel="self" href={quoteattr(self_url)}/>')
+        out.append(f'<link rel="self" type="application/atom+xml" href={quoteattr(self_url)}/>')
+    if home_url:
+        out.append(f'<link rel="alternate" type="text/html" href={quoteattr(home_url)}/>')
     for e in entries:
         lang = e.get("lang") or "en"
         heading = f"{e.get('site') or ''}: {summarize(e['changes'])} — {e.get('title') or e['url']}".lstrip(": ")
         out += ["<entry>", f"<id>{escape(feed_id)}:{escape(e['id'])}</id>",
                 f"<title>{escape(heading)}</title>", f"<updated>{escape(e['at'])}</updated>",
-                f'<link rel="alternate" href={quoteattr(e["url"])}/>',
+                f'<link rel="alternate" href={quoteattr(e.get("link") or e["url"])}/>',
+                *([f'<link rel="related" href={quoteattr(e["url"])}/>'] if e.get("link") else []),
                 f'<content type="html" xml:lang={quoteattr(lang)}>{escape(render_html(e["changes"], "en"))}</content>',
                 "</entry>"]
     out.append("</feed>")

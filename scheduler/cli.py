@@ -15,7 +15,8 @@ from crawler.extract import extract
 from detector import compare, describe, render_html, render_text, summarize
 from storage import history as load_history, open_db, recent_changes
 
-from .cli_support import Ctx, _article_json, _check_iso, _check_url, _common, _friendly, _out, _read
+from .cli_support import (SINCE_HELP, Ctx, _article_json, _check_iso, _check_url, _common, _friendly, _out, _read,
+                          parse_since)
 from .terminal import echo as safe_echo, safe as safe_text
 
 
@@ -254,7 +255,7 @@ def history(obj, url, as_json, lang):
 
 @main.command()
 @click.option("--limit", default=50, show_default=True)
-@click.option("--since", help="Only changes at or after this UTC ISO time.")
+@click.option("--since", help=f"Only changes at or after this time: {SINCE_HELP}.")
 @click.option("--min-severity", type=click.Choice(["none", "low", "medium", "high"]))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
@@ -263,6 +264,7 @@ def history(obj, url, as_json, lang):
 def changes(obj, limit, since, min_severity, as_json):
     """The latest changes across all articles, newest first."""
     from detector import Change
+    since = parse_since(since)                 # before the database: a bad value is exit 2 either way
     db = open_db(obj.db_path, mode="read")
     for c in recent_changes(db, limit, since, min_severity):
         if as_json:
@@ -287,7 +289,8 @@ def serve(obj, host, port):
     open_db(path, mode="read").conn.close()        # a marsad database at this schema: serve never writes
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
         json.dump(metadata_for(path.stem), f, ensure_ascii=False)
-    click.echo(f"Datasette on http://{host}:{port}/{path.stem} (read-only; Ctrl-C to stop)", err=True)
+    click.echo(f"marsad on http://{host}:{port}/ (the latest changes; tables and views at /{path.stem}; read-only; "
+               "Ctrl-C to stop)", err=True)
     datasette_cli.main(["serve", str(path), "--metadata", f.name, "--host", host, "--port", str(port),
                         "--setting", "sql_time_limit_ms", "5000"], prog_name="marsad serve")
 

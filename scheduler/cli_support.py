@@ -99,6 +99,35 @@ def _check_iso(value, name):
     return value
 
 
+SINCE_HELP = "2h, 30m, 7d (ago), a UTC day 2026-12-01, or an ISO time 2026-12-01T08:00:00Z"
+
+
+def parse_since(value: str | None, now=None) -> str | None:
+    """`--since` as the UTC ISO time it names: a duration ago ("2h", "30m", "7d"), a day (its
+    00:00 UTC) or an ISO 8601 time (with Z or an offset; without one it is read as UTC). Anything else
+    is a usage error that names the value: "yesterday" must not quietly select nothing."""
+    from datetime import date, datetime, timedelta, timezone
+    from storage.times import format_utc
+    from .durations import seconds
+    if value is None:
+        return None
+    text = value.strip()
+    now = now or datetime.now(timezone.utc)
+    try:
+        return format_utc(now - timedelta(seconds=seconds(text)))
+    except ValueError:
+        pass
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text).strftime("%Y-%m-%dT00:00:00Z")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", text):
+            dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return format_utc(dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc))
+    except ValueError as e:
+        raise click.BadParameter(f"{value!r} is not a real date or time ({e})", param_hint="--since") from None
+    raise click.BadParameter(f"{value!r} is not a time: use {SINCE_HELP}", param_hint="--since")
+
+
 def _check_url(value, hint="--url"):
     if value and not re.match(r"^https?://[^\s/]+", value):
         raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=hint)

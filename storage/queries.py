@@ -6,7 +6,7 @@ import json
 import sqlite_utils
 
 
-DUE_COLUMNS = "id, url, etag, last_modified, raw_hash, site_id, next_check_at"
+DUE_COLUMNS = "id, url, etag, last_modified, raw_hash, fingerprint, site_id, next_check_at"
 
 
 def due_articles(db: sqlite_utils.Database, now: str, limit: int = 500, per_site: int | None = None) -> list[dict]:
@@ -56,9 +56,40 @@ def latest_version(db: sqlite_utils.Database, url: str):
     return (latest[2], latest[3]) if latest else None
 
 
+def url_candidates(url: str) -> list[str]:
+    """The stored URLs a URL as a person pastes it may stand for, best first: itself, then without its
+    fragment, then without its query, each with and without a trailing slash, the scheme and host in
+    lower case (they are case-insensitive; the path is not). `marsad history` is given URLs copied from
+    a browser bar, a mail or a feed reader, which add or drop these parts; the stored one is canonical."""
+    from urllib.parse import urlsplit, urlunsplit
+    url = url.strip()
+    out = [url]
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return out
+    if not parts.scheme or not parts.netloc:
+        return out
+    base = (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/")
+    for query in dict.fromkeys((parts.query, "")):
+        path = base[2]
+        for p in dict.fromkeys((path, path.rstrip("/") or "/", path if path.endswith("/") else path + "/")):
+            out.append(urlunsplit((base[0], base[1], p, query, "")))
+    if not parts.path:                                   # "https://x.example" stands for "https://x.example/"
+        out.append(urlunsplit((base[0], base[1], "", "", "")))
+    return list(dict.fromkeys(out))
+
+
 def article_by_url(db: sqlite_utils.Database, url: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM articles WHERE url = ? OR canonical_url = ?", [url, url]))
-    return rows[0] if rows else None
+    """The tracked article at `url` (its URL or where it now redirects), forgiving a trailing slash, a
+    query or a fragment that the stored URL does not have (url_candidates): the first candidate that
+    is stored wins, so an exact match always beats a looser one."""
+    for candidate in url_candidates(url):
+        rows = list(db.query("SELECT * FROM articles WHERE url = ? OR canonical_url = ? ORDER BY url = ? DESC"
+                             " LIMIT 1", [candidate, candidate, candidate]))
+        if rows:
+            return rows[0]
+    return None
 
 
 def history(db: sqlite_utils.Database, url: str) -> dict | None:

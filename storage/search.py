@@ -62,3 +62,73 @@ def install_datasette_search(conn) -> None:
         return
     if marsad:
         conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
+
+
+# -- highlighting: where a query matches the text as shown ------------------------------------------
+
+def _normalized_with_positions(text: str) -> tuple[str, list[int]]:
+    """The text normalized one character at a time (as normalize() maps it, white space runs as one
+    space), with the position in `text` each normalized character came from: a match found in the
+    normalized text is highlighted in the text as published."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        piece = " " if ch.isspace() else normalize(ch)
+        if piece == " " and out and out[-1] == " ":
+            continue
+        for c in piece:
+            out.append(c)
+            where.append(i)
+    return "".join(out), where
+
+
+def match_spans(text: str | None, query: str) -> list[tuple[int, int]]:
+    """(start, end) positions in `text` where the normalized query occurs in the normalized text."""
+    needle = normalize(query)
+    if not text or not needle:
+        return []
+    hay, where = _normalized_with_positions(text)
+    spans, start = [], hay.find(needle)
+    while start != -1:
+        end = where[start + len(needle) - 1] + 1
+        while end < len(text) and not text[end].isspace() and not normalize(text[end]):
+            end += 1                                   # a vowel mark or tatweel after the match is its own
+        spans.append((where[start], end))
+        start = hay.find(needle, start + len(needle))
+    return spans
+
+
+def highlighted(text: str | None, query: str) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is_match) runs, for a page to wrap the matches in <mark>."""
+    text = text or ""
+    out, at = [], 0
+    for s, e in match_spans(text, query):
+        if s > at:
+            out.append((text[at:s], False))
+        out.append((text[s:e], True))
+        at = e
+    if at < len(text):
+        out.append((text[at:], False))
+    return out
+
+
+def snippet(text: str | None, query: str, width: int = 90) -> list[tuple[str, bool]]:
+    """About `width` characters either side of the first match, cut at spaces, with "…" where text was
+    left out; the start of the text when the query matches only the headline."""
+    text = text or ""
+    spans = match_spans(text, query)
+    if not spans:
+        cut = text[: 2 * width].rsplit(" ", 1)[0] if len(text) > 2 * width else text
+        return [(cut + ("…" if len(cut) < len(text) else ""), False)]
+    s, e = spans[0]
+    lo, hi = max(0, s - width), min(len(text), e + width)
+    if lo > 0 and " " in text[lo:s]:
+        lo = text.index(" ", lo) + 1
+    if hi < len(text) and " " in text[e:hi]:
+        hi = text.rindex(" ", e, hi)
+    pieces = highlighted(text[lo:hi], query)
+    if lo > 0:
+        pieces.insert(0, ("…", False))
+    if hi < len(text):
+        pieces.append(("…", False))
+    return pieces

@@ -202,13 +202,16 @@ def fetch_status(path, url):
 
 BAD = ["x", "-1", "99999999999999999999", ""]
 # (URL template, bad value) -> status: 400 for what is not a positive integer, 404 for what names nothing
-# ("" in a path: Datasette drops the trailing slash, 302; "" in a query: the parameter left out, the default).
+# ("" in a path: Datasette drops the trailing slash, 302; "" in a query: the parameter left out, the default;
+# /-/marsad/diff/N, the older link, redirects to the article page: 302).
 CASES = {("/-/marsad/diff/{}", ""): 302, ("/-/marsad/article/{}", ""): 302,
-         ("/-/marsad/article/1?a={}", ""): 200, ("/-/marsad/article/1?b={}", ""): 200,
-         ("/-/marsad/article/1?a=1&b={}", ""): 200, ("/-/marsad/diff/2?db={}", ""): 200,
-         ("/-/marsad/article/1?db={}", ""): 200}
-ROUTES = ["/-/marsad/diff/{}", "/-/marsad/article/{}", "/-/marsad/article/1?a={}", "/-/marsad/article/1?b={}",
-          "/-/marsad/article/1?a=1&b={}", "/-/marsad/diff/2?db={}", "/-/marsad/article/1?db={}"]
+         ("/-/marsad/article/1?from={}", ""): 200, ("/-/marsad/article/1?to={}", ""): 200,
+         ("/-/marsad/article/1?from=1&to={}", ""): 200, ("/-/marsad/diff/2?db={}", ""): 302,
+         ("/-/marsad/article/1?db={}", ""): 200, ("/-/marsad/?site={}", ""): 200,
+         ("/-/marsad/feed.atom?site={}", ""): 200, ("/-/marsad/feed.atom?article={}", ""): 200}
+ROUTES = ["/-/marsad/diff/{}", "/-/marsad/article/{}", "/-/marsad/article/1?from={}", "/-/marsad/article/1?to={}",
+          "/-/marsad/article/1?from=1&to={}", "/-/marsad/diff/2?db={}", "/-/marsad/article/1?db={}",
+          "/-/marsad/?site={}", "/-/marsad/feed.atom?site={}", "/-/marsad/feed.atom?article={}"]
 
 
 @pytest.fixture(scope="module")
@@ -231,10 +234,12 @@ def test_every_plugin_parameter_is_validated(plugin_db, route, value):
 
 
 @pytest.mark.parametrize("url, status", [
-    ("/-/marsad/article/1?a=1&b=2", 200), ("/-/marsad/article/1?a=2&b=1", 200), ("/-/marsad/diff/2", 200),
-    ("/-/marsad/article/1?b=3", 404), ("/-/marsad/article/1?a=9", 404), ("/-/marsad/diff/3", 404),
-    ("/-/marsad/article/2", 404), ("/-/marsad/article/1?b=%D9%A2", 400), ("/-/marsad/diff/2?db=_internal", 404),
+    ("/-/marsad/article/1?from=1&to=2", 200), ("/-/marsad/article/1?from=2&to=1", 200), ("/-/marsad/diff/2", 302),
+    ("/-/marsad/article/1?to=3", 404), ("/-/marsad/article/1?from=9", 404), ("/-/marsad/diff/3", 404),
+    ("/-/marsad/article/2", 404), ("/-/marsad/article/1?to=%D9%A2", 400), ("/-/marsad/diff/2?db=_internal", 404),
     ("/-/marsad/diff/9223372036854775807", 404), ("/-/marsad/diff/9223372036854775808", 400),
+    ("/-/marsad/article/1?a=x", 400), ("/-/marsad/article/1?b=2", 400), ("/-/marsad/?site=9", 400),
+    ("/-/marsad/", 200), ("/-/marsad/feed.atom", 200), ("/-/marsad/feed.atom?article=9", 404),
 ])
 def test_plugin_answers_real_ids_and_refuses_the_rest(plugin_db, url, status):
     assert fetch_status(plugin_db, url) == status
