@@ -5,6 +5,8 @@
 1. Precision and recall per change kind on the project's labelled pairs (bench/data/detection_pairs.toml),
    figures right (measure, old, new), and whether each pair's alert decision is right.
 2. Alerts on the revision pairs of ../shared/corpora whose article body did not change (must be 0).
+2b. The revision-pair development set (bench/devset): its tune half and its held-out half, per language,
+   per-kind precision/recall/F1, figures right, false and missed alerts (sets_report).
 3. compare() time on a 2,000-word pair, against a plain difflib word diff of the same texts measured in
    the same run (the work every diff tool does at least).
 """
@@ -85,6 +87,55 @@ def score_pairs(pairs) -> dict:
     wrong_ids = {w[0] for w in wrong}
     return {"per_kind": per_kind, "figures": (fig_right, fig_total), "alerts": (alert_right, len(pairs)),
             "wrong": wrong, "pairs": len(pairs), "pairs_ok": [p["id"] not in wrong_ids for p in pairs]}
+
+
+def load_devset(split: str) -> list[dict]:
+    """One half of the revision-pair development set (bench/devset), each side run through the real
+    extractor at its own fetch time (relative stamps resolve against it)."""
+    from .devset import load
+    pairs = load(split=split)
+    for p in pairs:
+        p["a"] = extract(p["old"]["html"].encode(), url="https://example.org/a", fetched_at=p["old"]["fetched_at"])
+        p["b"] = extract(p["new"]["html"].encode(), url="https://example.org/a", fetched_at=p["new"]["fetched_at"])
+    return pairs
+
+
+def alert_errors(pairs, s: dict) -> tuple[int, int]:
+    """(false alerts, missed alerts) of a scored set (score_pairs keeps each pair's alert in `wrong`)."""
+    by_id = {w[0]: w[3] for w in s["wrong"]}
+    false = sum(1 for p in pairs if p["id"] in by_id and by_id[p["id"]] and not _expected_alert(p))
+    missed = sum(1 for p in pairs if p["id"] in by_id and not by_id[p["id"]] and _expected_alert(p))
+    return false, missed
+
+
+def f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def set_report(name: str, pairs: list[dict]) -> list[str]:
+    """Per language and together: per-kind precision/recall/F1, figures right, false and missed alerts."""
+    lines = [f"### {name}", "", "| language | kind | precision | recall | F1 | labelled |", "|---|---|---|---|---|---|"]
+    summary = []
+    langs = sorted({p.get("lang") or _lang(p) for p in pairs})
+    for lang in langs + ["all"]:
+        sub = [p for p in pairs if lang == "all" or (p.get("lang") or _lang(p)) == lang]
+        if not sub:
+            continue
+        s = score_pairs(sub)
+        for k, (pr, rc, n) in s["per_kind"].items():
+            lines.append(f"| {lang} | `{k}` | {pr:.2f} | {rc:.2f} | {f1(pr, rc):.2f} | {n} |")
+        fa, ma = alert_errors(sub, s)
+        fr, ft = s["figures"]
+        exact = sum(s["pairs_ok"])
+        summary.append(f"- {lang}: {len(sub)} pairs, {exact} with exactly the expected kinds; figures right "
+                       f"{fr}/{ft}; false alerts {fa}; missed alerts {ma}")
+    return lines + [""] + summary + [""]
+
+
+def _lang(p: dict) -> str:
+    from detector.render import direction
+    a = p["a"]
+    return "ar" if direction(f"{a.title or ''} {a.text[:400]}") == "rtl" else "en"
 
 
 def corpus_negatives(corpora=None) -> tuple[int, int]:
@@ -171,14 +222,38 @@ def run(with_corpora: bool = True) -> tuple[dict, tuple | None, dict, dict]:
     return s, neg, timing(), held
 
 
+def sets_report(with_corpora: bool = True, neg: tuple[int, int] | None = None) -> str:
+    """Every set, per language: the project's labelled pairs, its held-out pairs, the development set's
+    tune half and its held-out half (reported untouched), and the corpus negatives."""
+    out = ["## Change detection per set and language", ""]
+    out += set_report("labelled pairs (bench/data/detection_pairs.toml)", load_pairs())
+    out += set_report("held-out pairs (bench/data/detection_heldout.toml)", load_pairs(HELDOUT))
+    out += set_report("development set, tune half (bench/devset)", load_devset("tune"))
+    out += set_report("development set, held-out half (bench/devset, untouched)", load_devset("heldout"))
+    if with_corpora or neg:
+        try:
+            alerts, n = neg or corpus_negatives()
+            out.append(f"### corpus negatives (../shared/corpora/revisions)\n\n- false alerts: {alerts} of {n} "
+                       "unchanged-body pairs")
+        except FileNotFoundError as e:
+            out.append(f"### corpus negatives: skipped ({e})")
+    return "\n".join(out)
+
+
 def main(argv=None) -> int:
+    argv = argv if argv is not None else sys.argv[1:]
     s, neg, t, held = run()
     print(report(s, neg, t, held))
-    if "-v" in (argv if argv is not None else sys.argv[1:]):
+    print()
+    print(sets_report(with_corpora=False, neg=neg))
+    if "-v" in argv:
         for w in s["wrong"]:
             print("wrong", *w)
         for w in held["wrong"]:
             print("held-out wrong", *w)
+        for split in ("tune", "heldout"):
+            for w in score_pairs(load_devset(split))["wrong"]:
+                print(f"devset {split} wrong", *w)
     return 0
 
 

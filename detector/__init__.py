@@ -10,8 +10,12 @@ VERSIONED_FIELDS = ("title", "text", "published_at", "updated_at", "byline")
 
 
 def version_hash(article: Article) -> str:
-    """The hash that decides whether a fetch is a new version: the extracted fields as shown."""
-    return content_hash({f: getattr(article, f) for f in VERSIONED_FIELDS})
+    """The hash that decides whether a fetch is a new version: the extracted fields as shown. A relative
+    update stamp ("3 min ago": updated_precision_s set) resolves to a new time at every fetch, so it is
+    left out: it alone never makes a version. Exact stamps hash as they always did (stored hashes hold)."""
+    fields = VERSIONED_FIELDS if article.updated_precision_s is None else \
+        tuple(f for f in VERSIONED_FIELDS if f != "updated_at")
+    return content_hash({f: getattr(article, f) for f in fields})
 
 
 __all__ = ["Article", "Change", "Comparison", "Figure", "Policy", "DEFAULT_POLICY", "SEVERITIES", "compare",

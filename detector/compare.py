@@ -6,19 +6,21 @@ severity, and per-kind severity overrides) that the configuration can change.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from .align import align, word_diff
 from .corrections import is_correction
-from .figures import headline_figures
-from .models import Article, Change, Comparison, severity_rank
+from .figures import is_background, story_figures
+from .models import Article, Change, Comparison, Figure, severity_rank
 from .normalize import loose
+from .sentences import split_sentences
 
 # Default severity of each kind (DESIGN.md's table). A Policy may override any of them.
 DEFAULT_SEVERITY = {
     "title_changed": "high",
     "updated_time_changed": "low",
-    "published_time_changed": "medium",
+    "published_time_changed": "low",   # a re-dating: recorded and shown, no alert alone
     "figure_changed": "high",          # "medium" when the figure falls; see _figure_changes
     "sentence_added": "medium",
     "sentence_removed": "medium",
@@ -42,8 +44,19 @@ class Policy:
         return self.severity.get(kind) or default or DEFAULT_SEVERITY.get(kind, "medium")
 
     def alerts(self, changes) -> bool:
+        """Some change at or above the floor that may alert on its own (see quiet_alone)."""
         floor = max(severity_rank(self.min_severity), 1)   # "none" never alerts, whatever the setting
-        return any(severity_rank(c.severity) >= floor for c in changes)
+        return any(severity_rank(c.severity) >= floor and not quiet_alone(c) for c in changes)
+
+
+# Kinds that are recorded and shown but never alert on their own, whatever their severity (DESIGN.md's
+# alert policy): a re-ordering, a byline, a re-dating, a new update stamp; and a spelling fix (below).
+QUIET_ALONE = frozenset({"sentence_moved", "byline_changed", "published_time_changed", "updated_time_changed"})
+
+
+def quiet_alone(change: Change) -> bool:
+    """The change never makes a version alert by itself (QUIET_ALONE, or an edit marked `typo`)."""
+    return change.kind in QUIET_ALONE or bool(change.kind == "sentence_edited" and change.detail.get("typo"))
 
 
 DEFAULT_POLICY = Policy()
@@ -55,6 +68,25 @@ def _change(policy: Policy, kind: str, fld: str, old, new, detail=None, severity
 
 def _is_day(stamp: str | None) -> bool:
     return bool(stamp) and len(stamp) == 10          # "2024-03-05": a day without a time
+
+
+def _instant(stamp: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def within_precision(old: str | None, new: str | None, *precisions: int | None) -> bool:
+    """Two stamps no further apart than the coarser precision of either side: a relative stamp ("3 min
+    ago", "منذ ساعتين") resolved at two fetch times moves because time passed, not because the page did."""
+    slack = max((p for p in precisions if p is not None), default=None)
+    if slack is None or not old or not new:
+        return False
+    a, b = _instant(old), _instant(new)
+    if a is None or b is None or (a.tzinfo is None) != (b.tzinfo is None):
+        return False
+    return abs((b - a).total_seconds()) <= slack
 
 
 def _time_change(policy, kind, fld, old, new, previous: Article):
@@ -74,25 +106,93 @@ def _time_change(policy, kind, fld, old, new, previous: Article):
     return [_change(policy, kind, fld, old, new, {"note": "appeared" if new else "disappeared"}, "low")]
 
 
-def _figure_changes(policy, old: Article, new: Article) -> list[Change]:
-    before, after = headline_figures(old.figures), headline_figures(new.figures)
-    out = []
+def _placed(article: Article) -> tuple[Figure, ...]:
+    """The article's figures, each with where it stands. Versions stored before figures carried `where`
+    and `background` are placed here from their sentence: the headline, the first paragraph (lede), or
+    the body, and whether the sentence is background (figures.is_background)."""
+    if all(f.where for f in article.figures):
+        return article.figures
+    lede = {s for p, s in split_sentences(article.text) if p == 0}
+    return tuple(f if f.where else replace(f, where="headline" if f.sentence == article.title
+                                           else "lede" if f.sentence in lede else "body",
+                                           background=is_background(f.sentence))
+                 for f in article.figures)
+
+
+def _by_sentence(figures) -> dict[str, list[Figure]]:
+    out: dict[str, list[Figure]] = {}
+    for f in figures:
+        if f.where != "headline":
+            out.setdefault(f.sentence, []).append(f)
+    return out
+
+
+def _aligned_moves(old_figs, new_figs, old_title, new_title, al) -> list[tuple[Figure, Figure]]:
+    """(old, new) figures of one measure that stand in the same place of both versions (the headline,
+    or an old sentence and the new sentence it was edited into) and whose value moved. Several figures
+    of one measure in a sentence are paired in the order they are stated."""
+    places = []
+    if (old_title or "") != (new_title or ""):
+        places.append(([f for f in old_figs if f.where == "headline"], [f for f in new_figs if f.where == "headline"]))
+    ob, nb = _by_sentence(old_figs), _by_sentence(new_figs)
+    for o, n, _ in al.edited:
+        if o.text in ob and n.text in nb:
+            places.append((ob[o.text], nb[n.text]))
+    moves = []
+    for before, after in places:
+        for m in dict.fromkeys(f.measure for f in before):
+            pairs = zip([f for f in before if f.measure == m], [f for f in after if f.measure == m])
+            moves.extend((b, a) for b, a in pairs if b.value != a.value and not _restated_vaguely(b, a))
+    return moves
+
+
+def _restated_vaguely(b: Figure, a: Figure) -> bool:
+    """One side is a number word of magnitude ("dozens", "عشرات": approximate, value its lower end) and
+    the other an exact count within that magnitude: "65 detained" -> "dozens detained" restates the
+    count, it does not move it."""
+    if b.approximate == a.approximate:
+        return False
+    vague, exact = (b, a) if b.approximate else (a, b)
+    return vague.qualifier != "range" and vague.value <= exact.value < vague.value * 10
+
+
+def _figure_change(policy, measure: str, b: Figure | None, a: Figure | None) -> Change:
+    if a is None:
+        return _change(policy, "figure_changed", measure, b.value, None,
+                       {"direction": "gone", "where": b.where, "old_sentence": b.sentence}, "medium")
+    direction = "up" if b is None or a.value > b.value else "down"
+    background = a.background
+    detail = {"direction": direction, "where": a.where, "sentence": a.sentence, "qualifier": a.qualifier}
+    if a.subject:
+        detail["subject"] = a.subject
+    if b is not None:
+        detail["old_sentence"] = b.sentence
+    if background:
+        detail["background"] = True
+    severity = None if direction == "up" and not background else "medium"
+    return _change(policy, "figure_changed", measure, b.value if b else None, a.value, detail, severity)
+
+
+def _figure_changes(policy, old: Article, new: Article, al) -> list[Change]:
+    """One change per figure that moved where it stands (DESIGN.md's figure_changed): first the figures
+    aligned through the headline and the edited sentences; then, for a measure none of those moved, the
+    story's own toll (story_figures) when it changed some other way (its sentence rewritten, added, or
+    gone). The same move stated in several places (headline and lede) is one change, placed first."""
+    old_figs, new_figs = _placed(old), _placed(new)
+    out, seen, moved = [], set(), set()
+    for b, a in _aligned_moves(old_figs, new_figs, old.title, new.title, al):
+        if (b.measure, b.value, a.value) not in seen:
+            seen.add((b.measure, b.value, a.value))
+            moved.add(b.measure)
+            out.append(_figure_change(policy, b.measure, b, a))
+    before, after = story_figures(old_figs), story_figures(new_figs)
     for measure in sorted(set(before) | set(after)):
         b, a = before.get(measure), after.get(measure)
-        if b and a and b.value == a.value:
+        if measure in moved or (b and a and b.value == a.value):
             continue
-        if a is None:
-            out.append(_change(policy, "figure_changed", measure, b.value, None,
-                               {"direction": "gone", "old_sentence": b.sentence}, "medium"))
-            continue
-        direction = "up" if b is None or a.value > b.value else "down"
-        detail = {"direction": direction, "sentence": a.sentence, "qualifier": a.qualifier}
-        if a.subject:
-            detail["subject"] = a.subject
-        if b is not None:
-            detail["old_sentence"] = b.sentence
-        out.append(_change(policy, "figure_changed", measure, b.value if b else None, a.value, detail,
-                           None if direction == "up" else "medium"))
+        if a is None and any(f.measure == measure for f in new_figs):
+            continue                        # only background figures left: the toll is no longer restated
+        out.append(_figure_change(policy, measure, b, a))
     return out
 
 
@@ -166,8 +266,7 @@ def _fold_live_entries(policy, changes: list[Change]) -> list[Change]:
     return rest + [folded]
 
 
-def _sentence_changes(policy, old: Article, new: Article, figures: list[Change]) -> list[Change]:
-    al = align(old.text, new.text)
+def _sentence_changes(policy, old: Article, new: Article, figures: list[Change], al) -> list[Change]:
     current_live = new.live
     out = []
     whole_new = {p for p, size in al.new_paragraph_sizes.items()
@@ -221,13 +320,16 @@ def compare(previous: Article | None, current: Article, policy: Policy = DEFAULT
                                {"diff": word_diff(previous.title or "", current.title or "")}))
     changes += _time_change(policy, "published_time_changed", "published_at",
                             previous.published_at, current.published_at, previous)
-    changes += _time_change(policy, "updated_time_changed", "updated_at", previous.updated_at, current.updated_at,
-                            previous)
+    if not within_precision(previous.updated_at, current.updated_at,
+                            previous.updated_precision_s, current.updated_precision_s):
+        changes += _time_change(policy, "updated_time_changed", "updated_at", previous.updated_at,
+                                current.updated_at, previous)
     if loose(previous.byline or "") != loose(current.byline or ""):
         changes.append(_change(policy, "byline_changed", "byline", previous.byline, current.byline))
-    figures = _figure_changes(policy, previous, current)
+    al = align(previous.text, current.text)
+    figures = _figure_changes(policy, previous, current, al)
     changes += figures
-    changes += _sentence_changes(policy, previous, current, figures)
+    changes += _sentence_changes(policy, previous, current, figures, al)
 
     if not changes:
         cosmetic = [f for f in ("title", "text", "byline")

@@ -4,7 +4,7 @@ Heuristics as data: to teach marsad a new way of writing a toll, add a word here
 written as a reader writes them; figures.py normalizes them (tashkeel, letter variants) on load.
 """
 
-MEASURES = ("killed", "injured", "missing", "arrested", "displaced")
+MEASURES = ("killed", "injured", "missing", "arrested", "displaced", "cases")
 
 # Nouns/participles that name the measure right after the number: "22 قتيلاً", "40 wounded".
 NOUNS_AFTER = {
@@ -15,6 +15,8 @@ NOUNS_AFTER = {
     "missing": "مفقود مفقودا مفقوداً مفقودين مفقودون missing",
     "arrested": "معتقل معتقلا معتقلاً معتقلين معتقلون موقوفين موقوفا arrested detained arrests detainees",
     "displaced": "نازح نازحا نازحاً نازحين نازحون مهجر مهجرين displaced refugees",
+    # a count of a disease: kept only where the text names a disease (see DISEASE)
+    "cases": "حالة حالات cases infections",
 }
 
 # Verbs that state the measure a few words after the number: "22 شخصاً ... قُتلوا", "22 people were killed".
@@ -24,20 +26,24 @@ VERBS_AFTER = {
     "missing": "فقدوا missing",
     "arrested": "اعتقلوا أوقفوا arrested detained",
     "displaced": "نزحوا هجروا displaced",
+    "cases": "infected positive",
 }
 
 # Phrases after which the number is the measure: "مقتل 22", "حصيلة القتلى إلى 22", "death toll rose to 22".
 PHRASES_BEFORE = {
     "killed": ["مقتل", "قتل", "قتلت", "استشهد", "حصيلة القتلى", "عدد القتلى", "حصيلة الضحايا", "عدد الضحايا",
                "عدد الشهداء", "حصيلة الشهداء", "استشهاد", "وفاة", "توفي", "توفيت", "عدد الوفيات", "حصيلة الوفيات",
+               "أودى بحياة", "أودت بحياة", "بحياة", "راح ضحيته", "راح ضحيتها",
                "death toll", "toll", "killing", "killed", "kills", "deaths of", "number of dead", "number of deaths",
                "death count", "fatalities", "body count"],
     "injured": ["إصابة", "جرح", "عدد الجرحى", "حصيلة الجرحى", "عدد المصابين", "حصيلة المصابين",
                 "أصيب", "أصيبت", "جرح", "injuring", "wounding", "injured", "wounded"],
     "missing": ["فقدان", "عدد المفقودين", "missing"],
     "arrested": ["اعتقال", "اعتقلت", "اعتقل", "توقيف", "عدد المعتقلين", "arrest of", "arresting",
-                 "arrested", "detained", "detaining"],
-    "displaced": ["نزوح", "تهجير", "عدد النازحين", "displacing", "displaced"],
+                 "arrested", "detained", "detaining", "detains", "arrests"],
+    "displaced": ["نزوح", "تهجير", "عدد النازحين", "displacing", "displaced", "displaces"],
+    "cases": ["عدد الإصابات", "حصيلة الإصابات", "إجمالي الإصابات", "number of cases", "case count", "caseload",
+              "infections", "infecting", "infected", "cases"],
 }
 
 # Toll phrases may stand a few free words before their number ("the death toll from the earthquake rose
@@ -51,6 +57,7 @@ TOLL_PHRASES = {
     "missing": ["عدد المفقودين"],
     "arrested": ["عدد المعتقلين"],
     "displaced": ["عدد النازحين"],
+    "cases": ["عدد الإصابات", "حصيلة الإصابات", "إجمالي الإصابات", "number of cases", "case count"],
 }
 
 # Words that may stand between a phrase-before and its number: "ارتفعت إلى", "rose to at least".
@@ -71,13 +78,15 @@ PEOPLE = """
 people persons civilians soldiers troops children women men militants fighters others more
 palestinians israelis migrants protesters police officers workers residents students journalists
 passengers miners patients prisoners villagers refugees suspects
+new confirmed additional جديدة جديد مؤكدة إضافية
 """.split()
 
 # Words that may link a number to its people word: "dozens of people", "عشرات من المدنيين".
 LINKS = "of من".split()
 
 # People words too general to name the subject; the subject is then read after "من"/"of".
-GENERIC_PEOPLE = "شخص شخصا شخصاً أشخاص آخر آخرين آخرون people persons others more".split()
+GENERIC_PEOPLE = ("شخص شخصا شخصاً أشخاص آخر آخرين آخرون people persons others more "
+                  "new confirmed additional جديدة جديد مؤكدة إضافية").split()
 
 # A number followed by one of these is a date, a time, an age, a share, or an amount: never a toll.
 BLOCK_AFTER = """
@@ -132,3 +141,60 @@ NUMBER_WORDS = {
     "dozen": (12, False), "dozens": (12, True), "scores": (20, True), "hundreds": (100, True),
     "thousands": (1000, True),
 }
+
+# More number words, read as one value: tens that take a unit ("twenty-two", "twenty two"), and words that
+# multiply the number word or digits before them ("two dozen", "three hundred").
+NUMBER_WORDS.update({
+    "thirteen": (13, False), "fourteen": (14, False), "sixteen": (16, False), "seventeen": (17, False),
+    "eighteen": (18, False), "nineteen": (19, False), "sixty": (60, False), "seventy": (70, False),
+    "eighty": (80, False), "ninety": (90, False),
+    "أربعين": (40, False), "أربعون": (40, False), "خمسين": (50, False), "خمسون": (50, False),
+    "ستين": (60, False), "ستون": (60, False), "سبعين": (70, False), "سبعون": (70, False),
+    "ثمانين": (80, False), "ثمانون": (80, False), "تسعين": (90, False), "تسعون": (90, False),
+    "مئتين": (200, False), "مائتين": (200, False), "مئتا": (200, False), "مائتا": (200, False),
+    "ثلاثمئة": (300, False), "ثلاثمائة": (300, False), "أربعمئة": (400, False), "أربعمائة": (400, False),
+    "خمسمئة": (500, False), "خمسمائة": (500, False),
+})
+TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+UNITS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
+WORD_MULTIPLIERS = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000,
+                    "مئة": 100, "مائة": 100, "ألف": 1000, "آلاف": 1000, "مليون": 1_000_000}
+
+# Between two numbers, these make a range ("20 to 25", "between 20 and 25", "بين 20 و25"): the lower bound
+# is not a figure of its own, and the upper one is marked approximate.
+RANGE_LINKS = "to and or - و او أو إلى الى".split()
+
+# A measure noun after these before-words only: "claimed 22 lives", "cost 300 lives" (a life saved is no toll).
+FRAMES = {"killed": (["claimed", "claiming", "claim", "claims", "took", "taking", "cost", "costing"], ["lives"])}
+
+# A count of a disease ("190 ألف إصابة بكورونا", "2,300 new cases") is `cases`, never `injured`: Arabic
+# إصابة is both an injury and an infection. These words name a disease or an infection.
+DISEASE = """
+كورونا كوفيد فيروس الفيروس فيروسات وباء الوباء جائحة الجائحة الكوليرا كوليرا الحصبة حصبة الإنفلونزا
+انفلونزا إنفلونزا الملاريا ملاريا إيبولا ايبولا جدري الحمى حمى عدوى العدوى متحور المتحور لقاح اللقاح
+covid coronavirus virus pandemic epidemic outbreak cholera measles influenza flu malaria ebola mpox monkeypox
+dengue infection infections infected variant vaccine vaccinated
+""".split()
+# Injury words no disease story uses: with one of these the sentence's count stays `injured`.
+INJURY_ONLY = """
+جريح جريحا جريحاً جرحى جريحين جروح بجروح الجرحى wounded injured injuries hurt wounding injuring
+""".split()
+
+# A sentence about the past or the whole world states a background figure ("a 2019 attack killed 300",
+# "as many as 200 in past years", "worldwide"): shown and compared where it stands, but never the story's
+# own toll. Phrases here; a bare year (not part of a full date) also marks the past.
+BACKGROUND = [
+    "past years", "previous years", "recent years", "last year", "years ago",
+    "in the past", "worldwide", "globally", "around the world", "across the world", "world over",
+    "across the globe", "since records began", "previous attack", "earlier attack",
+    "السنوات الماضية", "الأعوام الماضية", "السنوات الأخيرة", "العام الماضي", "السنة الماضية", "العام المنصرم",
+    "قبل سنوات", "قبل عام", "قبل أعوام", "حول العالم", "في العالم", "عالميا", "أنحاء العالم",
+    "مستوى العالم",
+]
+# Month words that make a year part of a full date ("March 5, 2024", "5 مارس 2024"): not the past.
+MONTHS = """
+يناير فبراير مارس أبريل إبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر
+كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين جانفي فيفري أفريل ماي جوان جويلية أوت
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+""".split()

@@ -7,6 +7,7 @@ date, an age, an amount or a count of things. The word lists live in figure_cues
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from . import figure_cues as cues
@@ -44,7 +45,14 @@ def _tables():
                 phrase_index=_phrase_index(phrases),
                 toll_index=_phrase_index({m: [tuple(normalize(p).split()) for p in v]
                                           for m, v in cues.TOLL_PHRASES.items()}),
-                number_tokens=_number_tokens(list(numwords) + [normalize(k) for k in cues.DUAL_NOUNS if " " not in k]))
+                number_tokens=_number_tokens(list(numwords) + [normalize(k) for k in cues.DUAL_NOUNS if " " not in k]),
+                tens=_norm_words(cues.TENS), units=_norm_words(cues.UNITS),
+                word_multipliers={normalize(k): v for k, v in cues.WORD_MULTIPLIERS.items()},
+                range_links=_norm_words(cues.RANGE_LINKS),
+                frames={m: (_norm_words(b), _norm_words(a)) for m, (b, a) in cues.FRAMES.items()},
+                disease=_norm_words(cues.DISEASE), injury_only=_norm_words(cues.INJURY_ONLY),
+                background=_first_word_index([tuple(normalize(p).split()) for p in cues.BACKGROUND]),
+                months=_norm_words(cues.MONTHS))
 
 
 def _phrase_index(phrases: dict[str, list[tuple[str, ...]]]) -> dict[str, dict[str, list[tuple[frozenset, ...]]]]:
@@ -142,6 +150,10 @@ def _phrase_ends_at(tokens: list[str], end: int, index: dict[str, list[tuple[fro
 
 def _measure(tokens: list[str], i: int, T, at: int | None = None) -> str | None:
     after = _words_at(tokens, (at if at is not None else i) + 1, 1, 8)
+    if after:                          # "claimed 22 lives": a noun that is a toll only after its verb
+        for m, (verbs, nouns) in T["frames"].items():
+            if after[0][1] in nouns and any(w in verbs for _, w in _words_at(tokens, i - 1, -1, 3)):
+                return m
     # 1. a noun right after the number, or after one people word: "22 قتيلا", "22 شخصا جريحا"
     for pos, (_, w) in enumerate(after[:3]):
         for m in cues.MEASURES:       # after a people word, only the bare noun: not "وإصابة" (and injuring)
@@ -201,18 +213,90 @@ def _subject(tokens: list[str], raw: list[str] | None, i: int, T) -> str:
     return ""
 
 
-def figures_in_sentence(sentence: str) -> list[Figure]:
-    """Figures stated in one sentence, at most one per (measure, value)."""
-    return list(_figures_in_sentence(sentence))
+def figures_in_sentence(sentence: str, disease_context: bool = False) -> list[Figure]:
+    """Figures stated in one sentence, at most one per (measure, value). `disease_context`: the article
+    (its headline or lede) names a disease, so an ambiguous إصابة count is a case count."""
+    return list(_figures_in_sentence(sentence, disease_context))
+
+
+def _has_phrase(tokens: list[str], by_first: dict[str, list[tuple[str, ...]]]) -> bool:
+    """Some phrase (indexed by its first word) stands in the tokens, each word matching a form of its token."""
+    n = len(tokens)
+    for s, tok in enumerate(tokens):
+        for f in _forms(tok):
+            for p in by_first.get(f, ()):
+                if s + len(p) <= n and all(p[k] in _forms(tokens[s + k]) for k in range(1, len(p))):
+                    return True
+    return False
+
+
+def _first_word_index(phrases: list[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    index: dict[str, list] = {}
+    for p in phrases:
+        index.setdefault(p[0], []).append(p)
+    return index
+
+
+def _background(tokens: list[str], T) -> bool:
+    """The sentence is about the past or the whole world (cues.BACKGROUND), or names a bare year."""
+    for i, t in enumerate(tokens):
+        if len(t) == 4 and t.isdigit() and 1900 <= int(t) <= 2100:
+            before = [w for _, w in _words_at(tokens, i - 1, -1, 3)]
+            if not any(_in(w, T["months"]) for w in before):
+                return True
+    return _has_phrase(tokens, T["background"])
 
 
 @text_cache(maxsize=4096)
-def _figures_in_sentence(sentence: str) -> tuple[Figure, ...]:
+def is_background(sentence: str) -> bool:
+    """A background sentence ("a 2019 attack killed 300", "as many as 200 in past years", "worldwide"):
+    its figures are compared where they stand, but they are never the story's own toll."""
+    return _background(tokenize(normalize(sentence)), _tables())
+
+
+def _mentions_disease(tokens: list[str], T) -> bool:
+    return any(_in(t, T["disease"]) for t in tokens)
+
+
+def mentions_disease(text: str) -> bool:
+    """The text names a disease or an infection (cues.DISEASE)."""
+    return _mentions_disease(tokenize(normalize(text or "")), _tables())
+
+
+def _read_number(tokens: list[str], i: int, T) -> tuple[int, bool, int] | None:
+    """(value, approximate, index of the number's last token) of the count starting at token i:
+    "22", "twenty-two", "two dozen", "200 ألف", "1.5 million" (read as 1 million: a decimal is no count)."""
+    tok = tokens[i]
+    num = _number(tok, T["numwords"])
+    if num is None:
+        return None
+    value, approximate = num
+    at = i
+    if tok in T["tens"]:                                   # "twenty-two", "twenty two"
+        j = i + 2 if i + 2 < len(tokens) and tokens[i + 1] == "-" else i + 1
+        if j < len(tokens) and tokens[j] in T["units"]:
+            value += T["numwords"][tokens[j]][0]
+            at = j
+    if at + 1 < len(tokens):
+        nxt = tokens[at + 1]
+        if tok[0].isdigit() and nxt in T["multipliers"]:
+            value *= T["multipliers"][nxt]
+            at += 1
+        elif not tok[0].isdigit() and nxt in T["word_multipliers"] and not approximate:
+            value *= T["word_multipliers"][nxt]                # "two dozen", "three hundred"
+            at += 1
+    return value, approximate, at
+
+
+@text_cache(maxsize=4096)
+def _figures_in_sentence(sentence: str, disease_context: bool = False) -> tuple[Figure, ...]:
     """figures_in_sentence, cached (pure, and a recrawled article repeats its sentences)."""
     T = _tables()
     tokens = tokenize(normalize(sentence))
     if T["number_tokens"].isdisjoint(tokens) and not any(t[0].isdigit() for t in tokens):
         return ()                                         # no token _number or the dual test can accept
+    disease: bool | None = None                           # read when a case or an injury count is found
+    background: bool | None = None
     raw: list[str] | None | bool = False                  # the sentence as printed, tokenized when needed
     found: dict[tuple[str, int], Figure] = {}
     skip: set[int] = set()
@@ -223,17 +307,20 @@ def _figures_in_sentence(sentence: str) -> tuple[Figure, ...]:
         if dual and not (i > 0 and _number(tokens[i - 1], T["numwords"])):
             found.setdefault((dual, 2), Figure(dual, 2, sentence, "", False, ""))
             continue
-        num = _number(tok, T["numwords"])
-        if num is None:
+        read = _read_number(tokens, i, T)
+        if read is None:
             continue
-        value, approximate = num
-        at = i                                        # where the number ends (after a multiplier word)
-        if i + 1 < len(tokens) and tokens[i + 1] in T["multipliers"] and tok[0].isdigit():
-            value *= T["multipliers"][tokens[i + 1]]
-            at = i + 1
-            skip.add(i + 1)
+        value, approximate, at = read                 # `at`: where the number ends (after "-two", "ألف")
+        skip.update(range(i + 1, at + 1))
         if tok.isdigit() and len(tok) >= PHONE_DIGITS or (i > 0 and tokens[i - 1] == "+"):
             continue
+        if at + 2 < len(tokens) and tokens[at + 1] in T["range_links"]:
+            upper = _read_number(tokens, at + 2, T)
+            if upper and upper[0] > value:
+                continue                              # "20 to 25 killed": the lower bound of a range
+        lower = _number(tokens[i - 2], T["numwords"]) if i >= 2 and tokens[i - 1] in T["range_links"] else None
+        ranged = bool(lower) and lower[0] < value         # "20 to 25": the upper bound, approximate
+        approximate = approximate or ranged
         prev = _words_at(tokens, i - 1, -1, 1)
         nxt = _words_at(tokens, at + 1, 1, 1)
         if prev and _in(prev[0][1], T["block_before"]):
@@ -248,29 +335,49 @@ def _figures_in_sentence(sentence: str) -> tuple[Figure, ...]:
         if 1900 <= value <= 2100 and not (nxt and (_in(nxt[0][1], T["nouns"][measure])
                                                    or _in(nxt[0][1], T["people"]))):
             continue                                            # a year, unless "2000 قتيل", "1900 شخص"
+        if measure in ("cases", "injured"):
+            if disease is None:
+                disease = disease_context or _mentions_disease(tokens, T)
+            if measure == "cases" and not disease:
+                continue                                        # "22 cases" of what? a court, a shipment
+            if measure == "injured" and disease and not any(_in(t, T["injury_only"]) for t in tokens):
+                measure = "cases"                               # "190 ألف إصابة" in a COVID story
+        if background is None:
+            background = _background(tokens, T)
         if raw is False:
             raw = tokenize(ascii_digits(sentence))
             raw = raw if len(raw) == len(tokens) else None    # positions line up unless NFKC split a token
-        found.setdefault((measure, value), Figure(measure, value, sentence, _qualifier(tokens, i, T),
-                                                  approximate, _subject(tokens, raw, at, T)))
+        qualifier = _qualifier(tokens, i, T) or ("range" if ranged else "")
+        found.setdefault((measure, value), Figure(measure, value, sentence, qualifier,
+                                                  approximate, _subject(tokens, raw, at, T), "", background))
     return tuple(found.values())
 
 
 def find_figures(title: str | None, text: str) -> tuple[Figure, ...]:
-    """Figures of a whole article: the headline first, then each sentence of the body."""
+    """Figures of a whole article, each with where it stands: the headline, the lede (the first
+    paragraph), or the body. A disease named in the headline or the lede makes an ambiguous إصابة count
+    a case count in every sentence."""
+    sentences = split_sentences(text)
+    lede = " ".join(s for p, s in sentences if p == 0)
+    disease = mentions_disease(f"{title or ''} {lede}")
     out: list[Figure] = []
     if title:
-        out.extend(figures_in_sentence(title))
-    for _, sentence in split_sentences(text):
-        out.extend(figures_in_sentence(sentence))
+        out.extend(replace(f, where="headline") for f in figures_in_sentence(title, disease))
+    for p, sentence in sentences:
+        out.extend(replace(f, where="lede" if p == 0 else "body") for f in figures_in_sentence(sentence, disease))
     return tuple(out)
 
 
-def headline_figures(figures) -> dict[str, Figure]:
-    """Per measure, the figure an editor would quote: the highest stated value (tolls only grow in
-    the telling; a lower number in the same article is usually a subset, such as "5 of them children")."""
-    best: dict[str, Figure] = {}
+def story_figures(figures) -> dict[str, Figure]:
+    """Per measure, the story's own toll: the highest value stated anywhere (a headline toll is the
+    story's toll; a lower number is usually a subset, "5 of them children"; a later sentence may state a
+    newer count than the lede), the headline's first on a tie. Background figures (a past attack, a
+    world total: Figure.background) never count, so they cannot mask the story's own toll."""
+    best: dict[str, tuple[int, int, Figure]] = {}
     for f in figures:
-        if f.measure not in best or f.value > best[f.measure].value:
-            best[f.measure] = f
-    return best
+        if f.background:
+            continue
+        key = (f.value, f.where == "headline")
+        if f.measure not in best or key > best[f.measure][:2]:
+            best[f.measure] = (*key, f)
+    return {m: v[2] for m, v in best.items()}

@@ -21,20 +21,22 @@ def severity_rank(severity: str) -> int:
 class Figure:
     """A count with its measure, as stated in one sentence: "22 killed", "مقتل 22 شخصاً"."""
 
-    measure: str          # killed, injured, missing, arrested, displaced, other
+    measure: str          # killed, injured, missing, arrested, displaced, cases, other
     value: int
     sentence: str         # the sentence as shown on the page (not normalized)
     qualifier: str = ""   # "at_least", "more_than", "about", "" (exact)
     approximate: bool = False  # from a number word such as "dozens" / "عشرات"
     subject: str = ""          # who, where stated: "civilians", "الميليشيات" (as printed)
+    where: str = ""            # "headline", "lede" (the first paragraph) or "body"; "" in versions stored before
+    background: bool = False   # about the past or the whole world ("a 2019 attack killed 300"): not the story's toll
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Figure":
-        return cls(**{k: d[k] for k in ("measure", "value", "sentence", "qualifier", "approximate", "subject")
-                      if k in d})
+        return cls(**{k: d[k] for k in ("measure", "value", "sentence", "qualifier", "approximate", "subject",
+                                        "where", "background") if k in d})
 
 
 @dataclass(frozen=True)
@@ -142,3 +144,4 @@ class Analysis:
     summary: str | None = None
     summary_ar: str | None = None
     base_hash: str | None = None     # the content hash of the version `changes` were computed against
+    fingerprint: str | None = None   # the body's article fingerprint (crawler/fingerprint.py), kept for the next fetch

@@ -10,9 +10,9 @@ from .models import Change
 
 MEASURE_NAMES = {
     "en": {"killed": "killed", "injured": "injured", "missing": "missing", "arrested": "arrested",
-           "displaced": "displaced", "other": "figure"},
+           "displaced": "displaced", "cases": "cases", "other": "figure"},
     "ar": {"killed": "القتلى", "injured": "الجرحى", "missing": "المفقودون", "arrested": "المعتقلون",
-           "displaced": "النازحون", "other": "الرقم"},
+           "displaced": "النازحون", "cases": "الإصابات", "other": "الرقم"},
 }
 DIRECTIONS = {"en": {"up": "up", "down": "down", "gone": "no longer stated"},
               "ar": {"up": "ارتفاع", "down": "انخفاض", "gone": "لم يعد مذكوراً"}}

@@ -22,6 +22,7 @@ COUNTERS = [
     r"{n}\s+(?:views?|reads?|comments?|shares?|likes?|reactions?|replies)",
     r"{n}\s+(?:مشاهدة|مشاهدات|قراءة|قراءات|تعليق|تعليقا|تعليقات|مشاركة|مشاركات|إعجاب|اعجاب)",
     r"(?:views?|comments?|shares?|مشاهدات|تعليقات|مشاركات)\s*:?\s*{n}",
+    r"(?:عدد\s+)?(?:القراءات|قراءات|المشاهدات|الزيارات|التعليقات|المشاركات)\s*:?\s*{n}",
 ]
 NUMBER = r"(?:\d[\d,.]*[kmKM]?|[^\W\d_]+)"
 # The same number followed by white space, with possessive quantifiers: giving back a digit or a letter

@@ -12,30 +12,35 @@ def bench():
 
 
 @bench.command("extraction")
-@click.option("-v", "--verbose", is_flag=True, help="Also list the published-day misses.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the stamp misses and the dev pages read wrong.")
 @_friendly
 def bench_extraction(verbose):
     """Extraction quality and speed against trafilatura and htmldate, measured in the same run."""
-    from bench.extraction import report, run
+    from bench.extraction import report, run, verbose_lines
     res = run()
     click.echo(report(res))
     if verbose:
-        for corpus in ("htmldate_mediacloud", "arabic"):
-            for miss in res[corpus][3]:
-                click.echo("miss " + corpus + " " + " ".join(map(str, miss)))
+        for line in verbose_lines(res):
+            click.echo(line)
 
 
 @bench.command("detection")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the pairs scored wrong.")
 @_friendly
 def bench_detection(verbose):
-    """Per-kind precision/recall on labelled pairs, alerts on the corpus negatives, compare() time."""
-    from bench.detection import report, run
+    """Per-kind precision/recall/F1 per set and language (labelled pairs, held-out pairs, the development
+    set's tune and held-out halves), alerts on the corpus negatives, compare() time."""
+    from bench.detection import load_devset, report, run, score_pairs, sets_report
     s, neg, t, held = run()
     click.echo(report(s, neg, t, held))
+    click.echo("")
+    click.echo(sets_report(with_corpora=False, neg=neg))
     if verbose:
         for w in s["wrong"] + held["wrong"]:
             click.echo("wrong " + " ".join(map(str, w)))
+        for split in ("tune", "heldout"):
+            for w in score_pairs(load_devset(split))["wrong"]:
+                click.echo(f"devset {split} wrong " + " ".join(map(str, w)))
 
 
 @bench.command("daemon")

@@ -121,16 +121,19 @@ def _m7_lean_search(db: sqlite_utils.Database) -> None:
 def _m8_fingerprints(db: sqlite_utils.Database) -> None:
     """The article fingerprint of the last good fetch (crawler/fingerprint.py: a page whose bytes moved
     only in its furniture is `unchanged` without extraction), and how precise a version's updated stamp
-    is (a stamp resolved from "3 min ago" is good to a minute; docs/architecture.md)."""
+    is (a stamp resolved from "3 min ago" is good to a minute; docs/architecture.md); the views again,
+    since `figure_history` now follows the story's own toll."""
+    from .views import create_views
     db["articles"].add_column("fingerprint", str)
     db["versions"].add_column("updated_precision_s", int)
+    create_views(db)
 
 
 MIGRATIONS = [(1, "core tables", _m1_core), (2, "versions.live", _m2_live), (3, "daemon bookkeeping", _m3_daemon),
               (4, "alert channels", _m4_channels), (5, "views and Arabic full-text search", _m5_datasette),
               (6, "fetch health, alert leases, daemon state", _m6_fetch_health),
               (7, "search indexes the normalized text only", _m7_lean_search),
-              (8, "article fingerprints, stamp precision", _m8_fingerprints)]
+              (8, "article fingerprints, stamp precision, views", _m8_fingerprints)]
 
 
 def known_version() -> int:

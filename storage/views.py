@@ -16,12 +16,23 @@ SELECT a.id AS article_id, s.name AS site, a.url, v.n, v.fetched_at, v.title,
   v.id AS version_id, '/-/marsad/article/' || a.id AS versions_page
 FROM versions v JOIN articles a ON a.id = v.article_id LEFT JOIN sites s ON s.id = a.site_id
 ORDER BY a.id, v.n""",
+    # The story's own toll per version and measure, by fetch time: the highest figure stated, the
+    # headline's first on a tie; background figures (a past attack, a world total) never count
+    # (detector.figures.story_figures says the same in Python). `where` and `sentence` say where it stands.
     "figure_history": """
-SELECT a.id AS article_id, a.url, json_extract(f.value, '$.measure') AS measure, v.n, v.fetched_at,
-  max(json_extract(f.value, '$.value')) AS value
-FROM versions v JOIN articles a ON a.id = v.article_id, json_each(v.figures) f
-GROUP BY v.id, measure
-ORDER BY a.id, measure, v.n""",
+WITH placed AS (
+  SELECT v.id AS version_id, a.id AS article_id, a.url, v.n, v.fetched_at,
+    json_extract(f.value, '$.measure') AS measure, json_extract(f.value, '$.value') AS value,
+    coalesce(json_extract(f.value, '$.where'), '') AS place, json_extract(f.value, '$.sentence') AS sentence,
+    json_extract(f.value, '$.where') = 'headline' AS in_headline
+  FROM versions v JOIN articles a ON a.id = v.article_id, json_each(v.figures) f
+  WHERE coalesce(json_extract(f.value, '$.background'), 0) = 0),
+ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY version_id, measure ORDER BY value DESC, in_headline DESC) AS k
+  FROM placed)
+SELECT article_id, url, measure, n, fetched_at, value, place AS [where], sentence
+FROM ranked WHERE k = 1
+ORDER BY article_id, measure, fetched_at, n""",
     "site_stats": """
 WITH events AS (
   SELECT site_id, substr(first_seen_at, 1, 10) AS day, 'article' AS what FROM articles
