@@ -81,6 +81,12 @@ class Store:
             self._pool = None
             raise
 
+    async def put(self, fetch) -> None:
+        """Hand one fetch to the writer; while the writer is behind (a slow or full disk), wait."""
+        while self.writer.pending > MAX_QUEUED:
+            await asyncio.sleep(0.05)
+        self.writer.put(fetch)
+
     async def flush(self) -> None:
         if self._writer is not None:
             await asyncio.wrap_future(self._writer.flush())
@@ -113,9 +119,7 @@ class RecordPipeline:
         if store is None:
             raise RuntimeError("marsad's spiders run through `marsad crawl` or `marsad daemon` (no store)")
         if isinstance(item, PageItem):
-            while store.writer.pending > MAX_QUEUED:      # the disk is slow or full: hold the crawler back
-                await asyncio.sleep(0.05)
-            store.writer.put(item)
+            await store.put(item)
         elif isinstance(item, DiscoveredItem):
             now = store.clock()
 

@@ -40,6 +40,7 @@ log = logging.getLogger("marsad.daemon")
 STOP_TIMEOUT = 10.0      # seconds granted to in-flight checks after SIGTERM/SIGINT
 IN_FLIGHT_PER_REQUEST = 4  # targets handed to the crawler per request slot: enough to keep it busy
 LOG_EVERY = 30.0         # seconds between the cycle lines while checks keep completing
+HEARTBEAT_EVERY = 300    # a quiet daemon says it is alive every 5 minutes (a log line per tick is noise)
 SMTP_CHECK_EVERY = 3600  # seconds between checks of the mail server's credentials
 
 
@@ -86,6 +87,7 @@ class Daemon:
         self.alerts_db = None
         self._auth_logged = -float(SMTP_CHECK_EVERY)
         self.stopping = False
+        self.checked_since_beat = self.discovered_since_beat = 0
 
     def _track(self):
         task = asyncio.current_task()
@@ -101,7 +103,17 @@ class Daemon:
         secs = time.monotonic() - t0
         self.store.writer.call(lambda db: record_cycle(db, "discovery", started, self.clock(), secs,
                                                        {"discovered": found}))
-        log.info("discovery: %d new article(s) from %d site(s) in %.1fs", found, len(self.config.sites), secs)
+        if found:                                   # a round that found nothing is in `cycles`, not the log
+            log.info("discovery: %d new article(s) from %d site(s) in %.1fs", found, len(self.config.sites), secs)
+        self.discovered_since_beat += found
+
+    async def heartbeat(self) -> None:
+        """Every few minutes, one line: what the daemon did since the last one, so a quiet log still
+        shows it is alive (cycles that did something are logged as they end)."""
+        checked, self.checked_since_beat = self.checked_since_beat, 0
+        found, self.discovered_since_beat = self.discovered_since_beat, 0
+        log.info("alive: %d check(s), %d new article(s) in the last %d min; %d in flight", checked, found,
+                 HEARTBEAT_EVERY // 60, len(self.in_flight))
 
     # -- dispatch and results --------------------------------------------------------------------------
     async def dispatch(self) -> None:
@@ -150,6 +162,7 @@ class Daemon:
         for url, outcome, version, changes in light:
             self.in_flight.discard(url)
             self.cycle.count(outcome)
+            self.checked_since_beat += 1
             if outcome in ("changed", "removed"):
                 log.info("%s %s%s: %s", outcome, url, f" v{version}" if version else "", summarize(changes))
         if not self.in_flight or time.monotonic() - self.cycle_t0 >= LOG_EVERY:
@@ -226,6 +239,8 @@ class Daemon:
             if any(a.get("to") for a in self.config.alerts):
                 sched.add_job(self.smtp_check, "interval", seconds=SMTP_CHECK_EVERY, next_run_time=now,
                               id="smtp", misfire_grace_time=SMTP_CHECK_EVERY, **common)
+        sched.add_job(self.heartbeat, "interval", seconds=HEARTBEAT_EVERY, id="heartbeat",
+                      misfire_grace_time=HEARTBEAT_EVERY, **common)
         sched.add_job(self.retention, "interval", hours=6, next_run_time=now, id="retention",
                       misfire_grace_time=3600, **common)
         sched.start()

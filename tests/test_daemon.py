@@ -101,6 +101,7 @@ def test_daemon_finds_every_change_at_the_expected_check(site, tmp_path):
     assert query(db, "SELECT count(*) FROM cycles WHERE kind = 'discovery'")[0][0] >= 1
     log = proc.stderr.read()
     assert "cycle: checked" in log and "stopped" in log
+    assert "discovery: 0 new" not in log                # a round that found nothing is no log line
     assert "v2: killed: 17 → 22 (up) · updated 13:55 → 13:58 GMT" in log     # what changed, in the log too
 
 

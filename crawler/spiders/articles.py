@@ -1,6 +1,7 @@
 """Fetch watched articles with conditional GET, and turn each response into a PageItem.
 
-Nothing here writes: the pipeline hands what the spider yields to the writer. Every target ends in
+Nothing here writes: each PageItem goes to the store's writer (crawler/pipeline.py), directly rather than
+through Scrapy's item pipeline, which costs a page more CPU than the raw-hash check itself. Every target ends in
 exactly one item (a page, a 304, a 404/410, or an error), so every fetch leaves a `checks` row; a target
 that cannot even become a request (not http(s), a malformed URL) is an error item at once, never the
 end of the batch.
@@ -87,30 +88,34 @@ class ArticleSpider(scrapy.Spider):
         return PageItem(url=target["url"], fetched_at=self.clock(), site=target.get("site"), **kw)
 
     async def parse(self, response):
+        """Each response ends in one fetch handed to the store. Nothing is yielded, so a page costs none
+        of Scrapy's item machinery: the spider's output is the writer's input."""
+        put = self.store.put
         t = response.meta["marsad"]
         ms = int(response.meta.get("download_latency", 0) * 1000)
         common = dict(status=response.status, bytes=len(response.body), ms=ms, final_url=response.url)
         validators = dict(etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"))
         if response.status in (304, 404, 410):
-            yield self._item(t, **common)
+            await put(self._item(t, **common))
             return
         if response.status >= 400:
             wait = response.meta.get("retry_after")                     # clamped by RetryAfterMiddleware
             if wait is None:
                 wait = retry_after_seconds(response.headers.get(b"Retry-After"))
-            yield self._item(t, error=f"HTTP {response.status}" + (f" (Retry-After {wait}s)" if wait else ""),
-                             retry_after=wait, **common, **validators)
+            await put(self._item(t, error=f"HTTP {response.status}" + (f" (Retry-After {wait}s)" if wait else ""),
+                                 retry_after=wait, **common, **validators))
             return
         ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         if ctype and not any(h in ctype for h in HTML_TYPES) or not isinstance(response, TextResponse):
-            yield self._item(t, error=f"not an HTML page (Content-Type: {ctype or 'none'})", **common, **validators)
+            await put(self._item(t, error=f"not an HTML page (Content-Type: {ctype or 'none'})", **common,
+                                 **validators))
             return
         body = response.body
         rh = raw_hash(body)
         fetched_at = self.clock()
         if t.get("raw_hash") == rh:                 # the very bytes of the last fetch: nothing to read
-            yield PageItem(url=t["url"], fetched_at=fetched_at, site=t.get("site"), raw_hash=rh,
-                           analysis=Analysis("unchanged"), **common, **validators)
+            await put(PageItem(url=t["url"], fetched_at=fetched_at, site=t.get("site"), raw_hash=rh,
+                               analysis=Analysis("unchanged"), **common, **validators))
             return
         headers = {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
                    for k, v in response.headers.items()}
@@ -120,19 +125,18 @@ class ArticleSpider(scrapy.Spider):
         try:
             analysis = await self.store.analyze(job)
         except Exception as e:                       # a worker that died on this page: an error, not a halt
-            yield self._item(t, error=f"analysis failed: {type(e).__name__}: {e}"[:500], **common, **validators)
+            await put(self._item(t, error=f"analysis failed: {type(e).__name__}: {e}"[:500], **common, **validators))
             return
         keep = analysis.outcome in ("new", "changed")
-        yield PageItem(url=t["url"], fetched_at=fetched_at, site=t.get("site"), raw_hash=rh, analysis=analysis,
-                       article=analysis.article, html=body if keep else None, **common, **validators)
+        await put(PageItem(url=t["url"], fetched_at=fetched_at, site=t.get("site"), raw_hash=rh, analysis=analysis,
+                           article=analysis.article, html=body if keep else None, **common, **validators))
 
-    def failed(self, failure):
+    async def failed(self, failure):
         request = failure.request
         t = request.meta["marsad"]
         response = getattr(failure.value, "response", None)
-        yield self._item(t, status=getattr(response, "status", None),
-                         error=f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500])
-
+        await self.store.put(self._item(t, status=getattr(response, "status", None),
+                                        error=f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]))
 
 def _header(response, name: bytes) -> str | None:
     v = response.headers.get(name)
