@@ -1,20 +1,57 @@
-"""Which due alert rows travel together. Pure: rows in, groups out (each group is one message).
+"""Which due alert rows travel together, and when. Pure: rows, rules and the time in, batches out (each
+batch is one message).
 
-- A row left in `sending` by a crash is resent as the exact group it was in (same Message-ID).
-- Rows of digest rules for one recipient go as one digest.
+- A row left in `sending` by a crash is resent as the exact group it was in (same Message-ID), composed
+  the same way (a digest again if it was one: that is decided from the rows and rules alone).
+- A digest rule's rows wait until their window on the clock closes (alerts/schedule.py); then every row
+  of that window for one recipient goes as one digest. A row of a rule with `urgent = "high"` whose
+  changes reach that severity does not wait: it goes at once, like an immediate rule's.
 - Immediate rows go one message per article version (several rules matching the same version for the
-  same recipient make one message, never two) unless there are more than `burst` of them, or more than
-  the recipient's remaining hourly budget: then they go as one digest (a redesign that touches 500
-  articles makes one mail, not 500).
+  same recipient make one message, never two) unless there are more messages than `burst`, or than
+  the recipient's remaining hourly budget: then everything due goes as one digest (a redesign that
+  touches 500 articles makes one mail, not 500).
 - A recipient with no budget left this hour gets nothing now; the rows wait, still due.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 
-def plan(rows: list[dict], *, digest_rules: set[str], burst: int, budget: dict[tuple, int]) -> list[list[dict]]:
-    groups: list[list[dict]] = []
+def parse_utc(iso: str) -> datetime:
+    """A stored time ("2021-02-26T13:58:00Z", docs/architecture.md) as an aware UTC datetime."""
+    return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+@dataclass
+class Batch:
+    rows: list[dict]
+    digest: bool = False
+    window: tuple | None = None        # (start, end, tz) of a digest's window on the clock
+
+
+def _held_in(row: dict, rules: dict):
+    """The digest schedule a row waits for, or None (it goes at once)."""
+    rule = rules.get(row["rule"])
+    if rule is None or rule.digest is None or rule.is_urgent(row.get("severity")):
+        return None
+    return rule.digest
+
+
+def _window(rows: list[dict], rules: dict) -> tuple | None:
+    ends = {}
+    for r in rows:
+        d = _held_in(r, rules)
+        if d:
+            end = d.window_end(parse_utc(r["created_at"]))
+            ends[end] = (d.window_start(end), end, d.tz)
+    return next(iter(ends.values())) if len(ends) == 1 else None
+
+
+def plan(rows: list[dict], *, rules: dict, now: datetime, burst: int, budget: dict[tuple, int]) -> list[Batch]:
+    """`rules`: rule id -> AlertRule (a row whose rule is gone from the configuration goes at once)."""
+    batches: list[Batch] = []
     by_target: dict[tuple, list[dict]] = defaultdict(list)
     for r in rows:
         by_target[(r["channel"], r["recipient"])].append(r)
@@ -23,24 +60,31 @@ def plan(rows: list[dict], *, digest_rules: set[str], burst: int, budget: dict[t
         fresh = []
         for r in rs:
             (resend[r["message_id"]] if r["status"] == "sending" and r.get("message_id") else fresh).append(r)
-        groups.extend(resend.values())
+        for group in resend.values():
+            held = any(_held_in(r, rules) for r in group)
+            by_version = {r["version_id"] or ("removed", r["article_id"]) for r in group}
+            batches.append(Batch(group, digest=held or len(by_version) > 1, window=_window(group, rules)))
         left = budget.get(target, burst) - len(resend)
-        if not fresh or left <= 0:
+        windows: dict[datetime, list[dict]] = defaultdict(list)
+        immediate = []
+        for r in fresh:
+            d = _held_in(r, rules)
+            if d is None:
+                immediate.append(r)
+                continue
+            end = d.window_end(parse_utc(r["created_at"]))
+            if end <= now:
+                windows[end].append(r)                       # its window has closed: send
+        if (not windows and not immediate) or left <= 0:
             continue
-        digest = [r for r in fresh if r["rule"] in digest_rules]
-        immediate = [r for r in fresh if r["rule"] not in digest_rules]
         by_version: dict[object, list[dict]] = defaultdict(list)
         for r in immediate:
             by_version[r["version_id"] or ("removed", r["article_id"])].append(r)
         messages = list(by_version.values())
-        if digest:
-            if len(messages) + 1 > min(burst, left):
-                groups.append(digest + immediate)            # everything in one digest
-                continue
-            groups.append(digest)
-            left -= 1
-        if len(messages) > min(burst, left):
-            groups.append(immediate)
-        else:
-            groups.extend(messages)
-    return groups
+        if len(messages) + len(windows) > min(burst, left):
+            everything = [r for end in sorted(windows) for r in windows[end]] + immediate
+            batches.append(Batch(everything, digest=True, window=_window(everything, rules) if not immediate else None))
+            continue
+        batches += [Batch(windows[end], digest=True, window=_window(windows[end], rules)) for end in sorted(windows)]
+        batches += [Batch(m) for m in messages]
+    return batches

@@ -29,12 +29,21 @@ def alerts():
 def alerts_pending(obj, as_json):
     """Alerts not yet delivered (pending, being sent, or failed with their last error)."""
     from storage.outbox import pending_alerts
+    from alerts.batching import parse_utc
+    from storage.times import format_utc
     rows = pending_alerts(open_db(obj.db_path, mode="read"))
+    rules = {rule.id: rule for rule in obj.config.alert_rules()}
     for r in rows:
+        rule = rules.get(r["rule"])
+        if rule and rule.digest and r["status"] == "pending" and not r["attempts"]:
+            # A digest row waits for its window on the clock, whatever next_attempt_at says.
+            r["due"] = max(format_utc(rule.due_at(parse_utc(r["created_at"]))), r["next_attempt_at"])
+        else:
+            r["due"] = r["next_attempt_at"]
         if as_json:
             _out(r)
         else:
-            safe_echo(f"#{r['id']:<5} {r['status']:8s} {r['channel']:7s} {r['recipient']}  due {r['next_attempt_at']}"
+            safe_echo(f"#{r['id']:<5} {r['status']:8s} {r['channel']:7s} {r['recipient']}  due {r['due']}"
                       f"  tries {r['attempts']}  {r['url']}")
             if r["status"] == "sending" and r["lease_until"]:
                 safe_echo(f"       being sent by {r['lease_owner']} (lease until {r['lease_until']})")
@@ -77,9 +86,11 @@ def alerts_test(obj, to):
     url = "https://arabicpost.net/news/2021/02/26/russia-annoyed-us-strike-syria/"
     old, new = extract(render_article("v1"), url=url), extract(render_article("v2"), url=url)
     item = {"article_id": 0, "url": url, "site": "عربي بوست", "title": new.title, "old_title": old.title,
-            "version": 2, "at": "2021-02-26T14:00:00Z", "lang": "ar", "changes": list(compare(old, new).changes)}
+            "version": 2, "version_id": 2, "from_n": 1, "at": "2021-02-26T14:00:00Z", "lang": "ar",
+            "changes": list(compare(old, new).changes), "rules": ["sample"],
+            "why": ["a sample sent by `marsad alerts test` (its links name no stored article)"]}
     msg = build_message([item], sender=settings.sender, recipient=to, msg_id=make_msgid(domain=settings.domain),
-                        domain=settings.domain, datasette=obj.config.delivery.get("datasette_url"))
+                        domain=settings.domain, public_url=obj.config.serve.get("public_url"))
     try:
         send_mail(settings, msg, to)
     except AuthFailure as e:

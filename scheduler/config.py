@@ -24,6 +24,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticUndefined
 
 from alerts.delivery import SmtpSettings
+from alerts.rules import SCOPES
+from alerts.schedule import ScheduleError, check_zone, parse_digest
 from crawler.extract import ProfileError, profile_named
 from crawler.settings import DEFAULT_USER_AGENT
 from detector import SEVERITIES
@@ -120,6 +122,23 @@ def _header_text(v: str) -> str:
     return v
 
 
+def _digest(v):
+    if not isinstance(v, str):
+        raise ValueError(f"{v!r} is not a digest schedule (write a string: \"0m\", \"30m\", \"daily 07:00\")")
+    try:
+        parse_digest(v, "UTC", seconds)
+    except ScheduleError as e:
+        raise ValueError(str(e)) from None
+    return v
+
+
+def _zone(v: str) -> str:
+    try:
+        return check_zone(v)
+    except ScheduleError as e:
+        raise ValueError(str(e)) from None
+
+
 def _workers(v):
     if v == "auto" or (isinstance(v, int) and not isinstance(v, bool) and v >= 0):
         return v
@@ -138,6 +157,8 @@ Kind = Annotated[Literal[KINDS], Shown("change kind")]
 AlertKind = Annotated[Literal[ALERT_KINDS], Shown("change kind")]
 Rung = Annotated[list[Interval], Field(min_length=2, max_length=2), Shown("[age, every]")]
 Words = Annotated[str, Field(min_length=1)]
+DigestSchedule = Annotated[str, BeforeValidator(_digest), Shown("\"0m\", a duration dividing a day, or \"daily HH:MM\"")]
+TimeZone = Annotated[str, AfterValidator(_zone), Shown("IANA time zone")]
 
 
 class Section(BaseModel):
@@ -216,7 +237,11 @@ class Delivery(Section):
     per_hour: int = Field(20, ge=1, description="At most this many messages per recipient per hour.")
     max_attempts: int = Field(6, ge=1, description="Temporary failures are retried with backoff, then given up.")
     lease: Interval = Field("5m", description="How long a sender's claim on alert rows lasts.")
-    datasette_url: HttpUrl | None = Field(None, description="Links to an article's versions in the mails.")
+
+
+class Serve(Section):
+    public_url: HttpUrl = Field("http://127.0.0.1:8001", description="Where `marsad serve` is reached (with its "
+                                "base_url prefix, if any); every mail links to its article and front pages.")
 
 
 class Alert(Section):
@@ -227,10 +252,17 @@ class Alert(Section):
     min_severity: Severity = Field("medium", description="Only changes at least this severe (none never alerts).")
     sites: list[str] = Field([], description="Only these sites ([[sites]] names); empty: every site.")
     url_patterns: list[Regex] = Field([], description="Regular expressions on the article URL; empty: every URL.")
-    keywords: list[Words] = Field([], description="In the headline or text (Arabic matched without tashkeel).")
+    keywords: list[Words] = Field([], description="Whole words, searched where `in` says (Arabic normalized, "
+                                                  "clitics such as و ب ل ال allowed).")
+    in_: Literal[SCOPES] = Field("text", alias="in", description="Where keywords must appear: headline, lede (the "
+                                                                 "headline and first paragraph) or text (anywhere).")
     measures: list[Literal[MEASURES + ("other",)]] = Field([], description="Figure changes only for these measures.")
     min_rise: int = Field(0, ge=0, description="Figure changes only when the figure rose by at least this much.")
-    digest: Duration = Field("0m", description="0m: at once; else one digest per this long.")
+    digest: DigestSchedule = Field("0m", description="0m: each change at once; \"30m\": one mail per window, at "
+                                                     ":00 and :30; \"daily 07:00\": once a day at that time.")
+    timezone: TimeZone = Field("UTC", description="The time zone of the digest's clock, e.g. \"Asia/Riyadh\".")
+    urgent: Severity | None = Field(None, description="In a digest rule: changes at least this severe are sent "
+                                                      "at once, not held for the window.")
     error_streak: int | None = Field(None, ge=1, description="Alert (kind fetch_failing) after this many "
                                                              "consecutive failed checks of an article.")
 
@@ -250,6 +282,7 @@ class Root(Section):
     detector: Detector = Field(default_factory=Detector)
     smtp: Smtp = Field(default_factory=Smtp)
     delivery: Delivery = Field(default_factory=Delivery)
+    serve: Serve = Field(default_factory=Serve)
     alerts: list[Alert] = Field([], description="One [[alerts]] table per rule.")
     pipeline: Pipeline = Field(default_factory=Pipeline)
 
@@ -280,6 +313,7 @@ class Config:
     alerts: list = field(default_factory=list)
     detector: dict = _default("detector")
     delivery: dict = _default("delivery")
+    serve: dict = _default("serve")
     pipeline: dict = _default("pipeline")
     path: str | None = None
 
@@ -294,14 +328,15 @@ class Config:
                 "schedule": {"discovery_every": self.discovery_every, "revisit": self.revisit,
                              "batch_size": self.batch_size, "per_site_batch": self.per_site_batch, "tick": self.tick},
                 "sites": self.sites, "detector": self.detector, "smtp": self.smtp, "delivery": self.delivery,
-                "alerts": self.alerts, "pipeline": self.pipeline}
+                "serve": self.serve, "alerts": self.alerts, "pipeline": self.pipeline}
 
 
 def _config(root: Root, path: str | None) -> Config:
     d = root.model_dump(by_alias=True)
     return Config(db=d["storage"]["db"], keep_checks=d["storage"]["keep_checks"], path=path,
                   **{k: d["schedule"][k] for k in Schedule.model_fields},
-                  **{k: d[k] for k in ("politeness", "sites", "smtp", "alerts", "detector", "delivery", "pipeline")})
+                  **{k: d[k] for k in ("politeness", "sites", "smtp", "alerts", "detector", "delivery", "serve",
+                                "pipeline")})
 
 
 def _cross_checks(root: Root, env) -> list[str]:
@@ -310,6 +345,9 @@ def _cross_checks(root: Root, env) -> list[str]:
     for i, a in enumerate(root.alerts):
         if not a.to and not a.webhook:
             out.append(f"alerts[{i}].to: needs at least one address (or a webhook)")
+        if a.urgent and parse_digest(a.digest, a.timezone, seconds) is None:
+            out.append(f"alerts[{i}].urgent: only a digest rule holds changes back; this rule sends each at once "
+                       f"(set digest, e.g. \"30m\", or drop urgent)")
     if root.smtp.user and any(a.to for a in root.alerts) and not env.get("MARSAD_SMTP_PASSWORD"):
         out.append(f"smtp.user: {root.smtp.user!r} is set but MARSAD_SMTP_PASSWORD is not in the environment "
                    "(the password is read only from there)")
@@ -415,6 +453,8 @@ def _message(err: dict) -> str:
 def _unknown(loc) -> str:
     if loc == ("smtp", "password"):
         return "not allowed in the file; set MARSAD_SMTP_PASSWORD"
+    if loc == ("delivery", "datasette_url"):
+        return "moved: write [serve] public_url = \"http://HOST:PORT\" (where `marsad serve` is reached, without the database name)"
     key, known = loc[-1], list(_keys(_model_at(loc[:-1]) or Root))
     near = difflib.get_close_matches(str(key), known, n=1)
     elsewhere = _every_key().get(key, [])

@@ -1,7 +1,8 @@
 """Send what the outbox holds: claim the due rows, compose the messages, deliver, and record each outcome.
 
-Wiring only: storage.outbox (rows, claims and leases), alerts.batching (groups), alerts.compose (messages),
-alerts.delivery (SMTP, webhooks). Exactly once between senders: the rows are claimed, grouped and given
+Wiring only: storage.outbox (rows, claims and leases; per-version items, or per-article items as each
+story now stands for a digest), alerts.batching (which rows go together, and digest windows on the
+clock), alerts.compose (messages), alerts.delivery (SMTP, webhooks). Exactly once between senders: the rows are claimed, grouped and given
 their Message-IDs in one write transaction, and a message goes out only while its sender still holds the
 lease. At least once across crashes: a row whose sender died is resent, with the same Message-ID, once
 the lease has run out. An SMTP login failure is the operator's to fix, not the alert's: the rows are given
@@ -16,8 +17,9 @@ from datetime import datetime, timezone
 from alerts import (AuthFailure, PermanentFailure, SmtpSettings, TemporaryFailure, build_message, check_server,
                     message_id, post_webhook, send_mail, webhook_payload)
 from alerts.batching import plan
-from storage.outbox import (abandon, alert_items, claim, due_alerts, immediate, mark_failed, mark_retry, mark_sent,
-                            new_owner, release, renew, sent_since)
+from detector import Policy
+from storage.outbox import (abandon, alert_items, claim, digest_items, due_alerts, immediate, mark_failed, mark_retry,
+                            mark_sent, new_owner, release, renew, sent_since)
 from storage.times import format_utc, parse_utc, shift
 
 from .config import Config
@@ -67,22 +69,40 @@ def check_smtp(config: Config, settings: SmtpSettings | None = None) -> str | No
 
 
 def _claim_due(db, config: Config, settings: SmtpSettings, now: str, owner: str, lease: float) -> list[tuple]:
-    """In one write transaction: the due rows, grouped into messages, each group claimed under its
-    Message-ID. Returns (rows as they were before the claim, message id) per message."""
+    """In one write transaction: the due rows, grouped into messages (digest rows only once their window
+    has closed), each group claimed under its Message-ID. Returns (batch, message id) per message, the
+    batch's rows as they were before the claim."""
     d = config.delivery
-    digest_rules = {r.id for r in config.alert_rules() if r.digest_seconds}
+    rules = {r.id: r for r in config.alert_rules()}
     claimed = []
     with immediate(db):
         rows = due_alerts(db, now)
         targets = {(r["channel"], r["recipient"]) for r in rows}
         budget = {t: d["per_hour"] - sent_since(db, t[0], t[1], shift(now, -3600), now=now) for t in targets}
-        for group in plan(rows, digest_rules=digest_rules, burst=d["burst"], budget=budget):
-            ids = [r["id"] for r in group]
-            existing = {r.get("message_id") for r in group}
+        for batch in plan(rows, rules=rules, now=parse_utc(now), burst=d["burst"], budget=budget):
+            ids = [r["id"] for r in batch.rows]
+            existing = {r.get("message_id") for r in batch.rows}
             mid = existing.pop() if len(existing) == 1 and None not in existing else message_id(ids, settings.domain)
             claim(db, ids, mid, owner, shift(now, lease))
-            claimed.append((group, mid))
+            claimed.append((batch, mid))
     return claimed
+
+
+def _items(db, config: Config, batch) -> list[dict]:
+    """What the message says: per version (or, in a digest, per article as it stands now), with the rules
+    that matched and why (a keyword rule names the word and where it was found)."""
+    det = config.detector
+    items = (digest_items(db, batch.rows, Policy(det.get("min_severity", "medium"), dict(det.get("severity", {}))))
+             if batch.digest else alert_items(db, batch.rows))
+    rules = {r.id: r for r in config.alert_rules()}
+    for it in items:
+        text = None
+        if any(rules.get(name) is not None and rules[name].keywords for name in it.get("rules", [])) and it["version_id"]:
+            row = db.execute("SELECT text FROM versions WHERE id = ?", [it["version_id"]]).fetchone()
+            text = row[0] if row else None
+        it["why"] = [rules[name].why(it.get("title"), text) if name in rules else f"rule “{name}”"
+                     for name in it.get("rules", [])]
+    return items
 
 
 def send_due(db, config: Config, *, now: str | None = None, settings: SmtpSettings | None = None,
@@ -99,7 +119,8 @@ def send_due(db, config: Config, *, now: str | None = None, settings: SmtpSettin
     in_flight = None
     try:
         while todo:
-            group, mid = todo[0]
+            batch, mid = todo[0]
+            group = batch.rows
             ids = [r["id"] for r in group]
             channel, recipient = group[0]["channel"], group[0]["recipient"]
             if channel == "email" and report.auth_error:
@@ -111,7 +132,7 @@ def send_due(db, config: Config, *, now: str | None = None, settings: SmtpSettin
             if not renew(db, ids, owner, shift(shift(now, time.monotonic() - t0), lease)):
                 todo.pop(0)                                   # the lease ran out and another sender has it
                 continue
-            items = alert_items(db, group)
+            items = _items(db, config, batch)
             try:
                 if channel == "webhook":
                     payload, msg = webhook_payload(items), None
@@ -119,8 +140,8 @@ def send_due(db, config: Config, *, now: str | None = None, settings: SmtpSettin
                     post_webhook(recipient, payload)
                 else:
                     msg = build_message(items, sender=settings.sender, recipient=recipient, msg_id=mid,
-                                        domain=settings.domain, datasette=d.get("datasette_url"),
-                                        date=parse_utc(now))
+                                        domain=settings.domain, public_url=config.serve.get("public_url"),
+                                        date=parse_utc(now), digest=batch.digest, window=batch.window)
                     in_flight = ids
                     send_mail(settings, msg, recipient)
             except AuthFailure as e:
@@ -159,11 +180,11 @@ def _let_go(db, owner: str, todo: list[tuple], in_flight: list[int] | None) -> N
     if not todo:
         return
     try:
-        for group, _ in todo:
-            ids = [r["id"] for r in group]
+        for batch, _ in todo:
+            ids = [r["id"] for r in batch.rows]
             if ids == in_flight:
                 abandon(db, ids, owner)
             else:
-                release(db, group, owner)
+                release(db, batch.rows, owner)
     except Exception:
         pass

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 
 import sqlite_utils
 
-from detector import Change
+from detector import DEFAULT_POLICY, Article, Change, Policy, compare, severity_rank
 
 from .times import shift
 
@@ -56,8 +56,16 @@ def immediate(db: sqlite_utils.Database):
     conn.commit()
 
 
+# The most severe change an alert row covers (for a digest rule's `urgent`), ranked as detector.SEVERITIES.
+_ROW_SEVERITY = ("(SELECT CASE max(CASE c.severity WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1"
+                 " ELSE 0 END) WHEN 3 THEN 'high' WHEN 2 THEN 'medium' WHEN 1 THEN 'low' ELSE 'none' END"
+                 " FROM changes c WHERE c.id IN (SELECT value FROM json_each(alerts.change_ids)))")
+
+
 def due_alerts(db: sqlite_utils.Database, now: str) -> list[dict]:
-    return list(db.query(f"SELECT * FROM alerts WHERE {_DUE} ORDER BY id", {"now": now}))
+    """Rows whose time has come, each with `severity`, the most severe change it covers."""
+    return list(db.query(f"SELECT *, {_ROW_SEVERITY} AS severity FROM alerts WHERE {_DUE} ORDER BY id",
+                         {"now": now}))
 
 
 def pending_alerts(db: sqlite_utils.Database) -> list[dict]:
@@ -92,9 +100,13 @@ def alert_items(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
                           "version": ver[0] if ver else None, "title": ver[1] if ver else (prev[0] if prev else None),
                           "old_title": prev[0] if prev else None,
                           "lang": ver[2] if ver else (prev[1] if prev else None),
-                          "at": row["created_at"]}
+                          "at": row["created_at"], "from_n": _from_n(db, row["version_id"]), "rules": []}
+            if not ver:                 # a take-down or failing fetches: the last text marsad holds
+                items[key].update(_last_text(db, row["article_id"]))
         item = items[key]
         item["alert_ids"].append(row["id"])
+        if row.get("rule") and row["rule"] not in item["rules"]:
+            item["rules"].append(row["rule"])
         for cid in json.loads(row["change_ids"] or "[]"):
             if cid not in item["change_ids"]:
                 item["change_ids"].append(cid)
@@ -107,6 +119,98 @@ def alert_items(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
         item["changes"] = [Change(c["kind"], c["field"], _value(c["old"]), _value(c["new"]), c["severity"],
                                   json.loads(c["detail"] or "{}")) for c in rows_]
     return list(items.values())
+
+
+def _from_n(db: sqlite_utils.Database, version_id: int | None) -> int | None:
+    """The number of the version a version was compared with (None: the first, or no version)."""
+    if not version_id:
+        return None
+    row = db.execute("SELECT v.n FROM changes c JOIN versions v ON v.id = c.from_version WHERE c.to_version = ?"
+                     " LIMIT 1", [version_id]).fetchone()
+    return row[0] if row else None
+
+
+def _last_text(db: sqlite_utils.Database, article_id: int) -> dict:
+    row = db.execute("SELECT n, text, fetched_at FROM versions WHERE article_id = ? ORDER BY n DESC LIMIT 1",
+                     [article_id]).fetchone()
+    return {"last_n": row[0], "last_text": row[1] or "", "last_at": row[2]} if row else {}
+
+
+def _article(db: sqlite_utils.Database, article_id: int, n: int) -> tuple[int, Article] | None:
+    """(version id, the version as a detector Article), for comparing two stored versions."""
+    row = db.execute("SELECT id, title, text, published_at, updated_at, byline, lang, figures, live FROM versions"
+                     " WHERE article_id = ? AND n = ?", [article_id, n]).fetchone()
+    if not row:
+        return None
+    vid, title, text, pub, upd, byline, lang, figures, live = row
+    return vid, Article.from_dict({"url": "", "title": title, "text": text or "", "published_at": pub,
+                                   "updated_at": upd, "byline": byline, "lang": lang, "live": bool(live),
+                                   "figures": json.loads(figures or "[]")})
+
+
+def _figure_paths(db: sqlite_utils.Database, article_id: int, after_n: int, upto_n: int) -> dict[str, list]:
+    """Per measure, the values it took from version `after_n` to `upto_n`: {"killed": [12, 19, 23]}."""
+    paths: dict[str, list] = {}
+    for field_, old, new in db.execute(
+            "SELECT c.field, c.old, c.new FROM changes c JOIN versions v ON v.id = c.to_version"
+            " WHERE c.article_id = ? AND c.kind = 'figure_changed' AND v.n > ? AND v.n <= ? ORDER BY v.n, c.id",
+            [article_id, after_n, upto_n]):
+        path = paths.setdefault(field_, [_value(old)])
+        if path[-1] != _value(new):
+            path.append(_value(new))
+    return {k: v for k, v in paths.items() if len(v) > 2}
+
+
+def item_severity(changes) -> str:
+    shown = [c.severity for c in changes if not c.detail.get("explained_by")] or ["none"]
+    return max(shown, key=severity_rank)
+
+
+def digest_items(db: sqlite_utils.Database, rows: list[dict], policy: Policy = DEFAULT_POLICY) -> list[dict]:
+    """One item per article for a digest: the story as it stands now, not each revision as it was.
+
+    The changes are those between the version before the first revision in the rows and the article's
+    latest version (compared again, so a headline edited twice reads old → now, and a sentence added then
+    edited is one added sentence); each figure that moved more than once keeps its path ("12 → 19 → 23",
+    in the change's detail). A take-down (or failing fetches) is its own item with the last text held."""
+    per_article: dict[int, list[dict]] = {}
+    for r in rows:
+        per_article.setdefault(r["article_id"], []).append(r)
+    out = []
+    for article_id, rs in per_article.items():
+        singles = alert_items(db, rs)
+        revisions = [it for it in singles if it["version_id"]]
+        for it in singles:
+            if not it["version_id"]:
+                it["severity"] = item_severity(it["changes"])
+                out.append(it)
+        if not revisions:
+            continue
+        head = db.execute("SELECT n, title, lang, fetched_at FROM versions WHERE article_id = ? ORDER BY n DESC"
+                          " LIMIT 1", [article_id]).fetchone()
+        first = min(revisions, key=lambda it: it["version"])
+        base_n, latest_n = first["from_n"], head[0]
+        item = {**first, "alert_ids": [i for it in revisions for i in it["alert_ids"]],
+                "change_ids": [i for it in revisions for i in it["change_ids"]],
+                "rules": list(dict.fromkeys(r for it in revisions for r in it["rules"])),
+                "version": latest_n, "title": head[1], "lang": head[2] or first["lang"],
+                "at": max(it["at"] for it in revisions), "latest_at": head[3],
+                "revisions": sorted(it["version"] for it in revisions)}
+        old = _article(db, article_id, base_n) if base_n else None
+        new = _article(db, article_id, latest_n)
+        item["old_title"] = old[1].title if old else first["old_title"]
+        changes = list(compare(old[1], new[1], policy).changes) if old and new else []
+        stored = [c for it in revisions for c in it["changes"]]
+        if severity_rank(item_severity(changes)) < severity_rank(item_severity(stored)):
+            changes = stored            # changed, then changed back: say what happened on the way
+        else:
+            paths = _figure_paths(db, article_id, base_n, latest_n)
+            changes = [Change(c.kind, c.field, c.old, c.new, c.severity, {**c.detail, "path": paths[c.field]})
+                       if c.kind == "figure_changed" and c.field in paths else c for c in changes]
+        item["changes"] = changes
+        item["severity"] = item_severity(changes)
+        out.append(item)
+    return out
 
 
 def claim(db: sqlite_utils.Database, ids: list[int], message_id: str, owner: str, lease_until: str) -> None:

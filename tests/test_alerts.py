@@ -39,9 +39,10 @@ def sink():
         yield s
 
 
-def cfg(port, alerts=None, delivery=None):
+def cfg(port, alerts=None, delivery=None, serve=None):
     return validate({"smtp": {"host": "127.0.0.1", "port": port, "from": "marsad <alerts@newsroom.example>"},
-                     "alerts": alerts or [{"to": ["desk@newsroom.example"]}], "delivery": delivery or {}})
+                     "alerts": alerts or [{"to": ["desk@newsroom.example"]}], "delivery": delivery or {},
+                     "serve": serve or {}})
 
 
 def record_revision(db, config, url=ARTICLE_URL, site="عربي بوست", states=("v1", "v2"), at=("2021-02-26T13:56:00Z",
@@ -55,18 +56,24 @@ def record_revision(db, config, url=ARTICLE_URL, site="عربي بوست", state
 
 def test_arabi_post_alert_arrives_with_both_parts_subject_rtl_and_threading(sink, db_path):
     db = open_db(db_path)
-    config = cfg(sink.port, delivery={"datasette_url": "http://127.0.0.1:8001/marsad"})
+    config = cfg(sink.port, serve={"public_url": "https://marsad.newsroom.example/"})
     record_revision(db, config)
     report = send_due(db, config, now=NOW)
     assert report.messages == 1 and len(sink.messages) == 1
     m = sink.messages[0]
-    assert m["Subject"] == ("[marsad] عربي بوست: killed 17 → 22 · updated 13:58 GMT · headline changed — "
-                            "روسيا “منزعجة” من القصف الأمريكي للميليشيات الإيرانية في…")
+    assert m["Subject"] == ("[marsad] \u2068عربي بوست\u2069: \u2068killed 17 → 22 · updated 13:58 GMT · headline changed"
+                            "\u2069 — \u2068روسيا “منزعجة” من القصف الأمريكي للميليشيات الإيرانية في…\u2069")
     assert m.get_content_type() == "multipart/alternative"
     text = m.get_body(("plain",)).get_content()
     html = m.get_body(("html",)).get_content()
     assert "killed: 17 → 22 (up)" in text and "updated 13:55 → 13:58 GMT" in text and ARTICLE_URL in text
-    assert 'dir="rtl"' in html and "<ins>" in html and "versions?article_id=1" in html
+    page = "https://marsad.newsroom.example/-/marsad/article/1?from=1&amp;to=2"
+    assert 'dir="rtl"' in html and "<ins>" in html and page in html and "<bdi>عربي بوست</bdi>" in html
+    assert "https://marsad.newsroom.example/-/marsad/article/1?from=1&to=2" in text
+    assert "https://marsad.newsroom.example/-/marsad/" in text and "Matched: rule “rule1”" in text
+    assert m["List-Id"] == '"marsad: rule1" <rule1.alerts.newsroom.example>' and m["Auto-Submitted"] == "auto-generated"
+    assert m["List-Unsubscribe"] == "<mailto:alerts@newsroom.example?subject=unsubscribe%20rule1>"
+    assert "To stop it, write to alerts@newsroom.example" in text
     assert m["In-Reply-To"] == "<marsad.article.1@newsroom.example>" and m["Message-ID"].startswith("<marsad.alert.")
     raw = m.as_bytes()
     assert b"=?utf-8?" in raw.split(b"\n\n", 1)[0].lower()           # RFC 2047 headers
@@ -139,9 +146,10 @@ def test_digest_rule_groups_articles_into_one_message(sink, db_path):
     report = send_due(db, config, now="2021-02-26T15:01:00Z")
     assert report.messages == 1 and report.alerts_sent == 3
     m = sink.messages[0]
-    assert m["Subject"].startswith("[marsad] digest: 3 articles changed")
+    assert m["Subject"].startswith("[marsad] 3 articles changed: \u2068killed 17 → 22\u2069 in \u2068روسيا")
     text = m.get_body(("plain",)).get_content()
-    assert all(f"article: {ARTICLE_URL}{i}/" in text for i in range(3))
+    assert all(f"the article on its site: {ARTICLE_URL}{i}/" in text for i in range(3))
+    assert "3 articles changed between 14:00 and 15:00 on 2021-02-26 (UTC)" in text
 
 
 def test_burst_of_changes_becomes_one_digest(sink, db_path):

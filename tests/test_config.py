@@ -107,6 +107,14 @@ REFUSED = [
     ("error-streak-0", ALERT + 'error_streak = 0\n', "configuration: alerts[0].error_streak: must be >= 1 (got 0)"),
     ("measure", ALERT + 'measures = ["dead"]\n', "alerts[0].measures[0]: must be one of 'killed'"),
     ("empty-keyword", ALERT + 'keywords = [""]\n', "alerts[0].keywords[0]: must not be empty"),
+    ("digest-off-clock", ALERT + 'digest = "7m"\n', "alerts[0].digest: '7m' does not divide a day into whole minutes"),
+    ("digest-bad-daily", ALERT + 'digest = "daily 7am"\n', "alerts[0].digest: 'daily 7am' is not a daily time"),
+    ("bad-zone", ALERT + 'timezone = "Mars/Olympus"\n', "alerts[0].timezone: 'Mars/Olympus' is not a time zone"),
+    ("bad-scope", ALERT + 'in = "body"\n', "alerts[0].in: must be one of 'headline', 'lede' or 'text'"),
+    ("urgent-no-digest", ALERT + 'urgent = "high"\n', "alerts[0].urgent: only a digest rule holds changes back"),
+    ("old-datasette-url", '[delivery]\ndatasette_url = "http://x.example"\n',
+     "delivery.datasette_url: moved: write [serve] public_url"),
+    ("bad-public-url", '[serve]\npublic_url = "127.0.0.1:8001"\n', "serve.public_url: '127.0.0.1:8001' is not an http(s) URL"),
     ("port", '[smtp]\nport = 70000\n', "configuration: smtp.port: must be <= 65535 (got 70000)"),
     ("security", '[smtp]\nsecurity = "ssl"\n', "smtp.security: must be one of 'none', 'starttls' or 'tls' (got 'ssl')"),
     ("user-agent-newline", '[politeness]\nuser_agent = "x\\r\\nX-Evil: 1"\n', "politeness.user_agent:"),
@@ -165,8 +173,8 @@ def test_defaults_are_the_schemas_and_the_config_keeps_its_shape():
     assert (empty.db, empty.keep_checks, empty.discovery_every, empty.tick, empty.batch_size, empty.per_site_batch) \
         == ("marsad.db", "90d", "5m", "10s", 200, None)
     assert empty.revisit[0] == ["2h", "5m"] and empty.detector == {"min_severity": "medium", "severity": {}}
-    assert empty.delivery == {"every": "30s", "burst": 5, "per_hour": 20, "max_attempts": 6, "lease": "5m",
-                              "datasette_url": None}
+    assert empty.delivery == {"every": "30s", "burst": 5, "per_hour": 20, "max_attempts": 6, "lease": "5m"}
+    assert empty.serve == {"public_url": "http://127.0.0.1:8001"}
     assert empty.pipeline["workers"] == "auto" and empty.smtp["from"] and empty.sites == [] == empty.alerts
     bare.politeness["retries"] = 9                      # each Config owns its dicts (the demo edits them)
     assert Config().politeness["retries"] == 2
@@ -178,7 +186,8 @@ def test_sites_and_alerts_are_plain_dicts_with_defaults_filled():
                           "sections": [], "article_pattern": None, "domains": []}]
     assert type(cfg.alerts[0]) is dict and cfg.alerts[0]["to"] == ["desk@newsroom.example"]
     (rule,) = cfg.alert_rules()
-    assert rule.digest_seconds == 3600 and rule.name == "rule1" and rule.min_severity == "medium"
+    assert rule.digest.every == 3600 and rule.name == "rule1" and rule.min_severity == "medium"
+    assert rule.scope == "text" and rule.urgent is None and rule.digest.tz == "UTC"
 
 
 def test_the_example_file_validates_and_uses_every_section(tmp_path):
