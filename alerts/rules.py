@@ -212,13 +212,16 @@ def rule_from_config(d: dict, index: int = 0, duration=None) -> AlertRule:
 
 def matching(rules, site: str | None, changes, url: str | None = None, title: str | None = None,
              text: str | None = None) -> list[tuple[AlertRule, list[int]]]:
-    """For each rule, the indexes of the changes it covers (rules that cover none are left out)."""
+    """For each rule, the indexes of the changes it covers (rules that cover none are left out). Quiet
+    kinds (a move, a byline, a re-dating, an update stamp, a spelling fix: detector.compare.quiet_alone)
+    ride along with a change that alerts, but never make a mail alone, whatever a rule's min_severity."""
+    from detector.compare import quiet_alone
     out = []
     scopes = Scopes(title, text)
     for rule in rules:
         if not rule.matches_article(site, url, title, text, scopes):
             continue
         idx = [i for i, c in enumerate(changes) if rule.matches(c)]
-        if idx:
+        if idx and not all(quiet_alone(changes[i]) for i in idx):
             out.append((rule, idx))
     return out

@@ -92,7 +92,6 @@ def run_demo(db_path: str, echo=print) -> dict:
     sink = MailSink()
     config = Config(sites=[], alerts=[{"to": ["desk@newsroom.example"], "min_severity": "medium"}],
                     smtp={"host": "127.0.0.1", "port": sink.port, "from": "marsad <alerts@newsroom.example>"})
-    config.delivery["datasette_url"] = f"http://127.0.0.1:8001/{path.stem}"
     store = make_store(db, config, clock)
     steps: list[tuple[str, str, str, CycleStats]] = []
     with DemoSite("v1") as site:
@@ -165,4 +164,4 @@ def _report(echo, db, path, base, found, steps) -> None:
     counts = {t: db[t].count for t in ("articles", "versions", "checks", "changes", "alerts")}
     echo(f"Stored in {path}: " + ", ".join(f"{n} {t if n != 1 else t[:-1]}" for t, n in counts.items()))
     echo(f"Read it:  marsad history --db {path} {db.execute('SELECT url FROM articles').fetchone()[0]}")
-    echo(f"Browse it in Datasette:  marsad serve --db {path}   (then http://127.0.0.1:8001/{path.stem})")
+    echo(f"Browse it in Datasette:  marsad serve --db {path}   (then http://127.0.0.1:8001/: the front page)")
