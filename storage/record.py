@@ -297,7 +297,7 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
         "byline": a.byline, "published_at": a.published_at, "updated_at": a.updated_at, "lang": a.lang,
         "text": a.text, "figures": json.dumps([f.to_dict() for f in a.figures], ensure_ascii=False),
         "summary": summary if latest else None, "summary_ar": summary_ar if latest else None, "live": int(a.live),
-        "updated_precision_s": a.updated_precision_s,
+        **({"updated_precision_s": a.updated_precision_s} if a.updated_precision_s is not None else {}),
         "raw_html": pack(r.html) if r.html else None})
     index_version(conn, vid, a.title, a.text)
     if latest:

@@ -44,7 +44,11 @@ def fill(db, n=3, start=0, html=b"<html><body><p>page</p></body></html>"):
         record_check(db, CheckResult(url=a.url, fetched_at="2024-05-01T10:00:00Z", status=200, article=a, html=html))
 
 
-def older_marsad_db(path, upto=6):
+LATEST = max(v for v, _, _ in MIGRATIONS)     # the schema this marsad writes
+OLD = 6                                       # the schema of a marsad from before application_id
+
+
+def older_marsad_db(path, upto=OLD):
     """A database as a marsad from before application_id wrote it: migrations 1..upto, no id, some data."""
     db = sqlite_utils.Database(path)
     db.enable_wal()
@@ -73,7 +77,7 @@ def foreign_db(path, tables=("articles", "users")):
 def test_a_new_database_is_marked_as_marsads(tmp_path):
     db = open_db(tmp_path / "new.db")
     assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID == 0x6D727364
-    assert db.execute("PRAGMA user_version").fetchone()[0] == known_version() == 7
+    assert db.execute("PRAGMA user_version").fetchone()[0] == known_version() == LATEST
     assert not list(tmp_path.glob("*.bak-before-*"))          # nothing to back up in a new file
     empty = tmp_path / "empty.db"
     empty.write_bytes(b"")
@@ -115,9 +119,9 @@ def test_an_older_marsads_database_is_adopted_backed_up_and_migrated(tmp_path):
     db = open_db(path)
     assert dump(path)[0] == [APPLICATION_ID, known_version()]
     assert db["articles"].count == 3 and search(db, "ministry said 1")[0]["title"] == "Headline 1"
-    backup = tmp_path / "old.db.bak-before-v7"
+    backup = tmp_path / f"old.db.bak-before-v{OLD + 1}"
     assert dump(backup)[1] == old_dump                           # the copy is the database as it was
-    assert [r[0] for r in db.execute("SELECT version FROM _migrations ORDER BY version")] == list(range(1, 8))
+    assert [r[0] for r in db.execute("SELECT version FROM _migrations ORDER BY version")] == list(range(1, LATEST + 1))
 
 
 def test_the_search_index_holds_only_normalized_text_and_keeps_no_copy(tmp_path):
@@ -161,10 +165,10 @@ def test_read_mode_never_creates_migrates_or_writes(tmp_path):
     assert not missing.exists()
     old = older_marsad_db(tmp_path / "old.db")
     before = snapshot(old)
-    with pytest.raises(StorageError, match=r"has schema v6 and this marsad reads v7: run a command that writes"):
+    with pytest.raises(StorageError, match=rf"has schema v{OLD} and this marsad reads v{LATEST}: run a command that writes"):
         open_db(old, mode="read")
     assert snapshot(old) == before and not list(tmp_path.glob("*.bak-*"))
-    assert upgrade(old) == [7] and upgrade(old) == []             # what a write command (or `marsad migrate`) does
+    assert upgrade(old) == list(range(OLD + 1, LATEST + 1)) and upgrade(old) == []             # what a write command (or `marsad migrate`) does
     assert open_db(old, mode="read").execute("SELECT count(*) FROM articles").fetchone()[0] == 3
     current = tmp_path / "current.db"
     fill(open_db(current))
@@ -184,7 +188,7 @@ def test_a_newer_marsads_database_is_refused_in_both_modes(tmp_path):
     db.conn.close()
     before = dump(path)
     for mode in ("write", "read"):
-        with pytest.raises(StorageError, match=r"written by a newer marsad \(schema v99; this marsad knows up to v7\)"):
+        with pytest.raises(StorageError, match=rf"written by a newer marsad \(schema v99; this marsad knows up to v{LATEST}\)"):
             open_db(path, mode=mode)
     assert dump(path) == before
 
@@ -220,12 +224,12 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
         assert db.conn.in_transaction                            # ...through savepoints, nothing committed
         raise RuntimeError("injected failure")
 
-    monkeypatch.setattr(storage.schema, "MIGRATIONS", [*MIGRATIONS, (8, "half done", half_done)])
-    with pytest.raises(StorageError, match=r"migration 8 \(half done\) failed and was rolled back: injected failure;"
-                                           r" the database is as it was \(schema v7\)"):
+    monkeypatch.setattr(storage.schema, "MIGRATIONS", [*MIGRATIONS, (LATEST + 1, "half done", half_done)])
+    with pytest.raises(StorageError, match=rf"migration {LATEST + 1} \(half done\) failed and was rolled back: injected failure;"
+                                           rf" the database is as it was \(schema v{LATEST}\)"):
         open_db(path)
     assert dump(path) == header and path.read_bytes() == before
-    assert (tmp_path / "m.db.bak-before-v8").exists()           # the copy was made before trying
+    assert (tmp_path / f"m.db.bak-before-v{LATEST + 1}").exists()           # the copy was made before trying
     monkeypatch.setattr(storage.schema, "MIGRATIONS", MIGRATIONS)
     db = open_db(path)
     assert db["articles"].count == 3 and "doomed" not in db["articles"].columns_dict
@@ -234,12 +238,12 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path, monkeypatch):
 def test_only_the_latest_backup_is_kept(tmp_path, monkeypatch):
     path = older_marsad_db(tmp_path / "b.db")
     open_db(path).conn.close()
-    assert sorted(p.name for p in tmp_path.glob("*.bak-*")) == ["b.db.bak-before-v7"]
+    assert sorted(p.name for p in tmp_path.glob("*.bak-*")) == [f"b.db.bak-before-v{OLD + 1}"]
     monkeypatch.setattr(storage.schema, "MIGRATIONS",
-                        [*MIGRATIONS, (8, "notes", lambda db: db["notes"].create({"id": int}, pk="id"))])
+                        [*MIGRATIONS, (LATEST + 1, "notes", lambda db: db["notes"].create({"id": int}, pk="id"))])
     open_db(path).conn.close()
-    assert sorted(p.name for p in tmp_path.glob("*.bak-*")) == ["b.db.bak-before-v8"]
-    assert dump(tmp_path / "b.db.bak-before-v8")[0] == [APPLICATION_ID, 7]
+    assert sorted(p.name for p in tmp_path.glob("*.bak-*")) == [f"b.db.bak-before-v{LATEST + 1}"]
+    assert dump(tmp_path / f"b.db.bak-before-v{LATEST + 1}")[0] == [APPLICATION_ID, LATEST]
 
 
 def test_connections_opening_a_new_database_at_once_migrate_it_once(tmp_path):
@@ -254,7 +258,7 @@ def test_connections_opening_a_new_database_at_once_migrate_it_once(tmp_path):
     threads = [threading.Thread(target=opener) for _ in range(4)]
     [t.start() for t in threads], [t.join() for t in threads]
     assert errors == [] and len(dbs) == 4
-    assert [r[0] for r in dbs[0].execute("SELECT version FROM _migrations ORDER BY version")] == list(range(1, 8))
+    assert [r[0] for r in dbs[0].execute("SELECT version FROM _migrations ORDER BY version")] == list(range(1, LATEST + 1))
 
 
 # -- refused writes and the state table ------------------------------------------------------------
