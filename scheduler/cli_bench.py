@@ -12,16 +12,17 @@ def bench():
 
 
 @bench.command("extraction")
-@click.option("-v", "--verbose", is_flag=True, help="Also list the stamp misses and the dev pages read wrong.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the published-day misses.")
 @_friendly
 def bench_extraction(verbose):
     """Extraction quality and speed against trafilatura and htmldate, measured in the same run."""
-    from bench.extraction import report, run, verbose_lines
+    from bench.extraction import report, run
     res = run()
     click.echo(report(res))
     if verbose:
-        for line in verbose_lines(res):
-            click.echo(line)
+        for corpus in ("htmldate_mediacloud", "arabic"):
+            for miss in res[corpus][3]:
+                click.echo("miss " + corpus + " " + " ".join(map(str, miss)))
 
 
 @bench.command("detection")
