@@ -58,6 +58,8 @@ def downloader_middlewares() -> dict:
         "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
         "crawler.middlewares.RetryAfterMiddleware": 550,
         "crawler.compression.CompressionCheckMiddleware": 595,
+        "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+        "crawler.middlewares.MetaRefreshMiddleware": 580,
         **_robots_middlewares(),
     }
 
@@ -93,6 +95,10 @@ def scrapy_settings(politeness: dict | None = None, log_level: str = "WARNING") 
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
         "HTTPERROR_ALLOW_ALL": True,            # 304, 404 and 410 reach the spider: they are outcomes
         "COOKIES_ENABLED": False,
+        # The article spider yields nothing (each fetch goes to the writer directly), so the 100 tasks
+        # Scrapy starts per response to process items in parallel (CONCURRENT_ITEMS) are pure cost;
+        # discovery's few items a page need no parallelism either.
+        "CONCURRENT_ITEMS": 1,
         "ITEM_PIPELINES": {"crawler.pipeline.RecordPipeline": 300},
         "DOWNLOADER_MIDDLEWARES": downloader_middlewares(),
         "MARSAD_ALLOW_PRIVATE_ADDRESSES": bool(p.get("allow_private_addresses", False)),

@@ -369,6 +369,34 @@ def test_offsite_redirects_follow_when_configured(tmp_path, hosts):
     assert "/robots.txt" in one.requests          # robots.txt redirects are followed when the policy allows
 
 
+def test_meta_refresh_is_followed_and_pages_without_one_pass_undecoded(tmp_path, hosts):
+    """marsad's MetaRefreshMiddleware reads the first bytes before Scrapy decodes a page: a refresh is
+    still followed (any case, Arabic page, UTF-16 page), a page that only says "refresh" later is not
+    redirected, and a refresh off-site still meets the offsite rule."""
+    one, two = hosts
+    head = '<html><head><META HTTP-EQUIV="Refresh" CONTENT="0; url=/page"><title>x</title></head><body>'
+    two.routes.update({
+        "/page": (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE),
+        "/refresh": (200, {"Content-Type": "text/html"}, (head + "moved</body></html>").encode()),
+        "/refresh-ar": (200, {"Content-Type": "text/html; charset=utf-8"},
+                        (head + "<p>نُقل الخبر</p>" * 50 + "</body></html>").encode()),
+        "/refresh-utf16": (200, {"Content-Type": "text/html; charset=utf-16"},
+                           (head + "moved</body></html>").encode("utf-16")),
+        "/late": (200, {"Content-Type": "text/html; charset=utf-8"},
+                  PAGE[:-14] + b"<p>Press refresh to reload.</p>" + PAGE[-14:]),
+        "/refresh-offsite": (200, {"Content-Type": "text/html"},
+                             f'<meta http-equiv="refresh" content="0;url={one.url}/page">'.encode()),
+    })
+    r = crawl(tmp_path, [two.url + p for p in ("/refresh", "/refresh-ar", "/refresh-utf16", "/late",
+                                              "/refresh-offsite")],
+              politeness={"allowed_networks": ["127.0.0.2/32"]})
+    for p in ("/refresh", "/refresh-ar", "/refresh-utf16"):
+        assert r[two.url + p]["status"] == 200 and r[two.url + p]["final"] == two.url + "/page", (p, r[two.url + p])
+    assert r[two.url + "/late"]["final"] == two.url + "/late"
+    assert "redirect off-site to 127.0.0.1" in r[two.url + "/refresh-offsite"]["error"]
+    assert one.requests == []
+
+
 def test_truncated_compressed_bodies_bombs_and_retry_after(tmp_path, hosts):
     one, _ = hosts
     g = gzip.compress(PAGE)
