@@ -2,8 +2,6 @@
 golden corpus does); timing lives in `marsad bench detection`, never here."""
 from __future__ import annotations
 
-import pytest
-
 from bench.detection import HELDOUT, load_pairs, score_pairs
 
 
@@ -21,8 +19,6 @@ def test_held_out_pairs_alert_decisions():
     assert held["alerts"][0] == held["alerts"][1], held["wrong"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs the extraction side of issue 12 (branch wip/issue-12-extraction): with "
-                   "this extractor, the dev pairs' related/most-read boxes leak into the text and alert")
 def test_devset_tune_half_alerts_and_figures():
     """The development set's tune half, through the real extractor: no false or missed alert, every
     figure right (the held-out half is reported by `marsad bench detection`, never asserted on here)."""

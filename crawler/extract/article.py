@@ -1,39 +1,45 @@
 """HTML bytes -> Article. Pure: the URL and the fetch time are arguments; nothing is fetched or stored.
 
-Each field is read from the most trusted source that has it: the site profile's selectors, then JSON-LD,
-then meta tags, then <time> elements, then visible phrases ("تم التحديث: ... بتوقيت غرينتش"); the main
-text comes from the profile's body selector or, without one, from trafilatura.
+One lxml parse serves every field. Each is read from the most trusted source that has it: the site
+profile's selectors first, then the page's own markup:
+  title    titles.py (JSON-LD headline, og:title, the article's <h1>; never the site's name)
+  text     body.py (the profile's body selector, or trafilatura chosen per page; noise filtered)
+  stamps   stamps.py (JSON-LD, meta, microdata, <time>, labelled printed stamps, htmldate)
+  byline   bylines.py (JSON-LD authors, rel=author, byline blocks, meta author)
 """
 from __future__ import annotations
 
-import copy
 import json
 import re
-import warnings
 from functools import lru_cache
 
-import htmldate
 import lxml.html
-import trafilatura
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from detector import Article, find_figures
-from detector.normalize import clean_space
+from detector.normalize import clean_space, loose
 
 from . import meta_keys as K
-from .dates import Stamp, label_of, read_iso, read_phrase
+from .body import generic_paragraphs, profile_paragraphs
+from .bylines import clean_byline, find_byline, site_names
+from .dates import Stamp
 from .encoding import NotHTML, decode
 from .profiles import Profile, profile_for
+from .stamps import find_stamps, visible_stamps
+from .titles import find_title
 
-BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd"}
-# XPath expressions compiled once (element.xpath(string) compiles its expression again on every call).
-_NOT_ARTICLE = etree.XPath(K.NOT_ARTICLE_XPATH)
 _ITEM_TYPE = etree.XPath("ancestor::*[@itemscope][1]/@itemtype")
 _JSONLD_SCRIPTS = etree.XPath('//script[@type="application/ld+json"]')
-_BODY_TEXTS = etree.XPath("//body//text()[string-length(normalize-space()) > 3]")
 _AR = re.compile(r"[\u0600-\u06ff]")
 _LATIN = re.compile(r"[A-Za-z]")
+# Kept for tests that compare the stamp reader with its first version (tests/test_detector_speed.py).
+_MAYBE_STAMP = re.compile(r"\d|[٠-٩۰-۹]|منذ|قبل|\bago\b", re.IGNORECASE)
+_visible_stamps = visible_stamps
+# English regions that print day-first slash dates; any other English page (and "en" alone, as most
+# American outlets declare it) is read month-first. Every other language is day-first.
+_DAY_FIRST_EN = {"gb", "uk", "ie", "au", "nz", "in", "za", "pk", "ng", "ke", "sg", "my", "ae", "sa", "qa",
+                 "eg", "jo", "lb", "kw", "bh", "om"}
 
 
 class ExtractionError(ValueError):
@@ -96,29 +102,35 @@ def _meta(tree) -> dict[str, str]:
     return out
 
 
-def _walk_jsonld(node, out):
+SITE_TYPES = {"website", "organization", "newsmediaorganization"}
+
+
+def _walk_jsonld(node, out, sites=None):
     if isinstance(node, list):
         for n in node:
-            _walk_jsonld(n, out)
+            _walk_jsonld(n, out, sites)
     elif isinstance(node, dict):
         types = node.get("@type")
         types = [types] if isinstance(types, str) else (types or [])
         if any(str(t).lower() in K.ARTICLE_TYPES for t in types):
             out.append(node)
+        elif sites is not None and any(str(t).lower() in SITE_TYPES for t in types):
+            sites.append(node)
         for key in ("@graph", "mainEntity", "mainEntityOfPage"):
             if key in node:
-                _walk_jsonld(node[key], out)
+                _walk_jsonld(node[key], out, sites)
 
 
-def _jsonld(tree) -> list[dict]:
+def _jsonld(tree, sites: list | None = None) -> list[dict]:
+    """The page's JSON-LD article objects (articles before generic WebPage objects); WebSite and
+    Organization objects go into `sites` when given (they name the outlet)."""
     found: list[dict] = []
     for s in _JSONLD_SCRIPTS(tree):
         raw = (s.text or "").strip().rstrip(";")
         try:
-            _walk_jsonld(json.loads(raw), found)
+            _walk_jsonld(json.loads(raw), found, sites)
         except (json.JSONDecodeError, RecursionError):
             continue                                           # broken JSON-LD is common; skip it
-    # articles before generic WebPage objects
     return sorted(found, key=lambda o: str(o.get("@type")).lower() == "webpage")
 
 
@@ -134,131 +146,6 @@ def _jsonld_value(objs, key):
     return None
 
 
-def _time_elements(tree):
-    """(kind, stamp-text) of <time> elements outside page chrome: 'published', 'updated' or None."""
-    out = []
-    for t in tree.iter("time"):
-        if _NOT_ARTICLE(t):
-            continue
-        hint = " ".join(filter(None, [t.get("class"), t.get("itemprop"), (t.getparent().get("class") if t.getparent() is not None else None)])).lower()
-        kind = "updated" if re.search(r"updat|modif", hint) else "published" if re.search(r"publish|pub|date", hint) else None
-        out.append((kind, t.get("datetime") or clean_space(t.text_content())))
-    return out
-
-
-# Cheap pre-filter before the label parser: a digit, or a relative-time word ("منذ ساعتين", "an hour ago").
-_MAYBE_STAMP = re.compile(r"\d|[٠-٩۰-۹]|منذ|قبل|\bago\b", re.IGNORECASE)
-
-
-def _visible_stamps(tree, zone, now=None) -> dict[str, Stamp]:
-    """Stamps printed on the page with a label: 'تم النشر: ...', 'Updated ...'."""
-    found: dict[str, str] = {}
-    texts: dict = {}               # parent element -> its text_content(): many text nodes share a parent
-    chunks: dict = {}              # parent element -> clean_space of it
-    kinds: dict = {}               # parent element -> label_of its chunk
-    for node in _BODY_TEXTS(tree):
-        s = str(node)
-        parent = node.getparent()
-        while parent is not None and not isinstance(parent.tag, str):   # tail text of a comment
-            parent = parent.getparent()
-        if parent is None or parent.tag in ("script", "style"):
-            continue
-        if len(s) < 12:
-            if (content := texts.get(parent)) is None:
-                content = texts[parent] = parent.text_content()
-            if not _MAYBE_STAMP.search(content[:200]):
-                continue
-        elif not _MAYBE_STAMP.search(s):
-            continue
-        if (chunk := chunks.get(parent)) is None:
-            if (content := texts.get(parent)) is None:
-                content = texts[parent] = parent.text_content()
-            chunk = chunks[parent] = clean_space(content)
-        if len(chunk) > 160:
-            continue
-        if (kind := kinds.get(parent, "")) == "":
-            kind = kinds[parent] = label_of(chunk)   # before the costlier region test: no new label, no use
-        if not kind or kind in found or _NOT_ARTICLE(parent):
-            continue
-        stamp = read_phrase(chunk, zone, now)
-        if stamp:
-            found[kind] = stamp
-        if len(found) == 2:
-            break
-    return found
-
-
-LINK_DENSITY = 0.8   # a block whose text is mostly link text is a related-stories list, not prose
-
-
-def _mostly_links(el) -> bool:
-    text = len(clean_space(str(el.text_content())))
-    if not text:
-        return False
-    links = sum(len(clean_space(str(a.text_content()))) for a in el.iter("a"))
-    return links / text >= LINK_DENSITY or clean_space(str(el.text_content())).rstrip(":：") in MORE_LABELS
-
-
-MORE_LABELS = {"More", "Read more", "Related", "Also read", "اقرأ أيضا", "اقرأ أيضاً", "اقرأ المزيد", "المزيد",
-               "تحميل المزيد", "ذات صلة", "مواضيع ذات صلة"}
-
-
-def _body_paragraphs(tree, profile: Profile) -> list[str] | None:
-    """Paragraphs of every element the first matching body selector finds (some templates split the
-    body into many blocks), minus the profile's noise; None when no selector matches."""
-    for sel in profile.select("body"):
-        els = _css(tree, sel)
-        els = [e for e in els if not any(a in els for a in e.iterancestors())]
-        if not els:
-            continue
-        paras = []
-        for found in els:
-            body = copy.deepcopy(found)
-            for drop in profile.select("drop"):
-                for el in _css(body, drop):
-                    el.drop_tree()
-            blocks = [el for el in body.iter() if el.tag in BLOCKS
-                      and not any(a.tag in BLOCKS for a in el.iterancestors() if a is not body)]
-            if body.tag in BLOCKS:
-                blocks = [body]
-            texts = [clean_space(str(el.text_content())) for el in blocks if not _mostly_links(el)]
-            if not blocks:
-                texts = [clean_space(x) for x in str(body.text_content()).split("\n")]
-            paras += [t for t in texts if t]
-        if paras:
-            return paras
-    return None
-
-
-def _generic_paragraphs(html_text: str, url: str | None) -> list[str]:
-    """trafilatura in precision mode: it drops teaser, rotator and related-story blocks that its default
-    mode keeps (on the corpora: 2 false alerts on 96 unchanged pairs instead of 5, body F1 0.957 vs 0.959).
-
-    It parses the text itself. Handing it our tree instead (stripped of comments, which its parser drops)
-    gives the same tree, but trafilatura copies any tree it is given, and on the corpora the copy cost
-    what the parse did: measured, no gain, so not done (README.md, "Where the CPU goes")."""
-    out = trafilatura.extract(html_text, url=url, output_format="txt", include_comments=False,
-                              include_tables=False, deduplicate=False, favor_precision=True)
-    lines = (clean_space(line) for line in (out or "").split("\n"))
-    return [line for line in lines if line and line.rstrip(":：") not in MORE_LABELS]
-
-
-_TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,40}$")
-
-
-def _title(tree, meta, ld, profile) -> str | None:
-    if profile and (t := _first_text(tree, profile.select("title"))):
-        return t
-    t = _jsonld_value(ld, "headline") or next((meta[k] for k in K.TITLE_META if meta.get(k)), None)
-    if t:
-        return clean_space(t)
-    t = _first_text(tree, ["article h1", "h1"])
-    if t:
-        return t
-    title = tree.findtext(".//title")
-    return _TITLE_SUFFIX.sub("", clean_space(title)) if title and title.strip() else None
-
-
 def _lang(tree, meta, text: str, profile) -> str | None:
     lang = (tree.get("lang") or meta.get("og:locale") or meta.get("content-language") or "").strip()
     if lang:
@@ -271,9 +158,17 @@ def _lang(tree, meta, text: str, profile) -> str | None:
     return None
 
 
-def _refines(have: Stamp, new: Stamp) -> bool:
-    """A precise stamp replaces a date-only one of the same printed day."""
-    return len(have.utc) == 10 and len(new.utc) > 10 and have.local_day == new.local_day
+def month_first(tree, meta, profile) -> bool:
+    """Whether an ambiguous slash date on this page is month/day/year: the profile says so
+    (date_order = "mdy"), or the page is English from a region that writes dates that way."""
+    if profile and profile.date_order:
+        return profile.date_order == "mdy"
+    tag = (tree.get("lang") or meta.get("og:locale") or meta.get("content-language") or
+           (profile.lang if profile else "") or "").strip().replace("_", "-").lower()
+    parts = tag.split("-")
+    if parts[0] != "en":
+        return False
+    return len(parts) < 2 or parts[1] not in _DAY_FIRST_EN
 
 
 def _first_value(tree, selectors) -> str | None:
@@ -286,54 +181,27 @@ def _first_value(tree, selectors) -> str | None:
     return None
 
 
-def _htmldate_day(html_text: str, url: str | None) -> Stamp | None:
-    """Last resort for the published day: htmldate's heuristics (URL, scattered markup, text patterns).
-    Day precision only, so the stamp is a date-only ISO value ("2020-10-07"): no invented time."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            day = htmldate.find_date(html_text, original_date=True, extensive_search=True, url=url,
-                                     outputformat="%Y-%m-%d")
-    except Exception:          # htmldate is a heuristic helper; its failure must not fail extraction
-        return None
-    return Stamp(day, day) if day else None
-
-
 def _stamps(tree, meta, ld, profile, now: str | None, html_text: str | None = None,
             url: str | None = None) -> dict[str, Stamp | None]:
-    """published/updated from the most trusted source that has each (see the module docstring)."""
-    zone = profile.timezone if profile else None
+    profile_values = {k: _first_value(tree, profile.select(k)) for k in ("published", "updated")} if profile else None
+    return find_stamps(tree, meta, lambda key: _jsonld_value(ld, key), profile_values,
+                       profile.timezone if profile else None, now, month_first(tree, meta, profile),
+                       html_text, url)
 
-    def either(v):
-        return (read_iso(v, zone) if v and re.match(r"\s*\d{4}-\d{2}-\d{2}", v) else None) or \
-            (read_phrase(v, zone, now) if v else None)
 
-    kinds = ("published", "updated")
-    found: dict[str, Stamp | None] = {k: None for k in kinds}
-    sources = []
-    if profile:
-        sources.append({k: either(_first_value(tree, profile.select(k))) for k in kinds})
-    sources.append({"published": read_iso(_jsonld_value(ld, "datePublished"), zone),
-                    "updated": read_iso(_jsonld_value(ld, "dateModified"), zone)})
-    sources.append({"published": next((v for k in K.PUBLISHED_META if (v := read_iso(meta.get(k), zone))), None),
-                    "updated": next((v for k in K.UPDATED_META if (v := read_iso(meta.get(k), zone))), None)})
-    times = _time_elements(tree)
-    sources.append({k: next((st for kind, v in times if kind == k and (st := either(v))), None) for k in kinds})
-    for source in sources:
-        for k, v in source.items():
-            if v and (not found[k] or _refines(found[k], v)):
-                found[k] = v
-    if not found["published"] or not found["updated"]:
-        for k, v in _visible_stamps(tree, zone, now).items():
-            found[k] = found[k] or v
-    if not found["published"]:
-        found["published"] = next((st for kind, v in times if kind is None and (st := either(v))), None)
-    if not found["published"] and html_text is not None:
-        found["published"] = _htmldate_day(html_text, url)
-    pub, upd = found["published"], found["updated"]
-    if pub and upd and upd.utc < pub.utc:
-        found["updated"] = None        # an updated stamp before publication is a template's, not the story's
-    return found
+HEAD_LINES = 4     # the headline and byline lines repeat at the top of the body, within this many lines
+
+
+def _without_heading_lines(paras: list[str], title: str | None, byline: str | None) -> list[str]:
+    """The body without the headline and the byline line ("By Jane Doe", "بقلم: محمد علي") at its top."""
+    drop = set()
+    for i, p in enumerate(paras[:HEAD_LINES]):
+        key = loose(p)
+        if title and key == loose(title):
+            drop.add(i)
+        elif byline and len(p) <= 2 * len(byline) + 20 and (key == loose(byline) or loose(clean_byline(p) or "") == loose(byline)):
+            drop.add(i)
+    return [p for i, p in enumerate(paras) if i not in drop]
 
 
 def extract_stamps(body: bytes, url: str | None = None, fetched_at: str | None = None,
@@ -353,19 +221,21 @@ def extract(body: bytes, url: str | None = None, fetched_at: str | None = None,
         raise ExtractionError(str(e)) from e
     tree = parse_html(html_text)
     profile = profile or profile_for(url)
-    meta, ld = _meta(tree), _jsonld(tree)
-    title = _title(tree, meta, ld, profile)
-    paras = (_body_paragraphs(tree, profile) if profile else None)
+    site_objs: list[dict] = []
+    meta, ld = _meta(tree), _jsonld(tree, site_objs)
+    sites = site_names(meta, ld, ld + site_objs)
+    title = find_title(tree, meta, _jsonld_value(ld, "headline"),
+                       profile and _first_text(tree, profile.select("title")), sites)
+    paras = profile_paragraphs(tree, profile, _css, sites) if profile else None
     if paras is None:
-        paras = _generic_paragraphs(html_text, url)
-    if title and paras and clean_space(paras[0]) == title:
-        paras = paras[1:]
+        paras = generic_paragraphs(tree, html_text, url, sites)
+    byline = find_byline(tree, meta, ld, profile and _first_text(tree, profile.select("byline")), sites)
+    paras = _without_heading_lines(paras, title, byline)
     text = "\n\n".join(paras)
     stamps = _stamps(tree, meta, ld, profile, fetched_at, html_text, url)
     published, updated = (stamps[k].utc if stamps[k] else None for k in ("published", "updated"))
-    byline = (profile and _first_text(tree, profile.select("byline"))) or _jsonld_value(ld, "author") \
-        or next((meta[k] for k in K.AUTHOR_META if meta.get(k) and not meta[k].startswith("http")), None)
     live = any("liveblogposting" in str(o.get("@type")).lower() for o in ld)
     return Article(url=url or "", title=title, text=text, published_at=published, updated_at=updated,
-                   byline=clean_space(byline) if byline else None, lang=_lang(tree, meta, text, profile),
-                   figures=find_figures(title, text), live=live)
+                   byline=byline, lang=_lang(tree, meta, text, profile),
+                   figures=find_figures(title, text), live=live,
+                   updated_precision_s=stamps["updated"].precision_s if stamps["updated"] else None)

@@ -16,28 +16,56 @@ MONTHS = {
 # Two-word Levantine names must be matched before their one-word prefixes.
 MULTIWORD_MONTHS = {"كانون الثاني": 1, "تشرين الأول": 10, "تشرين الثاني": 11, "كانون الأول": 12}
 
-# Time-zone phrases -> an IANA zone (so daylight saving is right) or a fixed offset in minutes.
+# Time-zone phrases -> an IANA zone (so daylight saving is right) or a fixed offset in minutes. Wire
+# services print US and European abbreviations ("1:58 PM ET", "10:00 BST"); Gulf outlets print their
+# own ("GST", "KSA time"); Arabic pages name a city or country ("بتوقيت مكة المكرمة"). An abbreviation
+# that names two zones is listed with the reading news pages mean by it (IST: India; AST: Arabia, as the
+# English-language Gulf press uses it).
 TIMEZONES = {
     "بتوقيت غرينتش": "UTC", "بتوقيت جرينتش": "UTC", "بتوقيت غرينيتش": "UTC", "بتوقيت جرينيتش": "UTC",
-    "غرينتش": "UTC", "جرينتش": "UTC", "gmt": "UTC", "utc": "UTC",
+    "غرينتش": "UTC", "جرينتش": "UTC", "غرينيتش": "UTC", "ت.غ": "UTC", "ت غ": "UTC",
+    "بالتوقيت العالمي": "UTC", "gmt": "UTC", "utc": "UTC",
     "بتوقيت مكة المكرمة": "Asia/Riyadh", "بتوقيت مكة": "Asia/Riyadh", "بتوقيت السعودية": "Asia/Riyadh",
     "بتوقيت الرياض": "Asia/Riyadh", "بتوقيت القدس": "Asia/Jerusalem", "بتوقيت فلسطين": "Asia/Gaza",
+    "بتوقيت غزة": "Asia/Gaza", "بتوقيت رام الله": "Asia/Hebron",
     "بتوقيت القاهرة": "Africa/Cairo", "بتوقيت مصر": "Africa/Cairo", "بتوقيت الدوحة": "Asia/Qatar",
-    "بتوقيت أبوظبي": "Asia/Dubai", "بتوقيت الإمارات": "Asia/Dubai", "بتوقيت دبي": "Asia/Dubai",
-    "بتوقيت بيروت": "Asia/Beirut", "بتوقيت دمشق": "Asia/Damascus", "بتوقيت بغداد": "Asia/Baghdad",
-    "بتوقيت عمان": "Asia/Amman", "بتوقيت الكويت": "Asia/Kuwait", "بتوقيت المغرب": "Africa/Casablanca",
-    "بتوقيت الجزائر": "Africa/Algiers", "بتوقيت تونس": "Africa/Tunis", "بتوقيت إسطنبول": "Europe/Istanbul",
-    "بتوقيت أنقرة": "Europe/Istanbul", "bst": "Europe/London", "edt": "America/New_York",
-    "est": "America/New_York", "et": "America/New_York", "cet": "Europe/Paris", "cest": "Europe/Paris",
-    "ist": "Asia/Kolkata", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
+    "بتوقيت قطر": "Asia/Qatar", "بتوقيت أبوظبي": "Asia/Dubai", "بتوقيت أبو ظبي": "Asia/Dubai",
+    "بتوقيت الإمارات": "Asia/Dubai", "بتوقيت دبي": "Asia/Dubai",
+    "بتوقيت بيروت": "Asia/Beirut", "بتوقيت لبنان": "Asia/Beirut", "بتوقيت دمشق": "Asia/Damascus",
+    "بتوقيت سوريا": "Asia/Damascus", "بتوقيت بغداد": "Asia/Baghdad", "بتوقيت العراق": "Asia/Baghdad",
+    "بتوقيت عمان": "Asia/Amman", "بتوقيت الأردن": "Asia/Amman", "بتوقيت مسقط": "Asia/Muscat",
+    "بتوقيت الكويت": "Asia/Kuwait", "بتوقيت المنامة": "Asia/Bahrain", "بتوقيت البحرين": "Asia/Bahrain",
+    "بتوقيت صنعاء": "Asia/Aden", "بتوقيت عدن": "Asia/Aden", "بتوقيت اليمن": "Asia/Aden",
+    "بتوقيت الخرطوم": "Africa/Khartoum", "بتوقيت السودان": "Africa/Khartoum",
+    "بتوقيت طرابلس": "Africa/Tripoli", "بتوقيت ليبيا": "Africa/Tripoli",
+    "بتوقيت المغرب": "Africa/Casablanca", "بتوقيت الرباط": "Africa/Casablanca",
+    "بتوقيت الجزائر": "Africa/Algiers", "بتوقيت تونس": "Africa/Tunis", "بتوقيت نواكشوط": "Africa/Nouakchott",
+    "بتوقيت إسطنبول": "Europe/Istanbul", "بتوقيت أنقرة": "Europe/Istanbul", "بتوقيت تركيا": "Europe/Istanbul",
+    "بتوقيت طهران": "Asia/Tehran", "بتوقيت لندن": "Europe/London", "بتوقيت باريس": "Europe/Paris",
+    "بتوقيت واشنطن": "America/New_York", "بتوقيت نيويورك": "America/New_York",
+    # English abbreviations and phrases (not those that are also words: "CAT", "WEST", "EAT")
+    "bst": "Europe/London", "uk time": "Europe/London", "london time": "Europe/London",
+    "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
+    "eastern time": "America/New_York", "cst": "America/Chicago",
+    "cdt": "America/Chicago", "central time": "America/Chicago",
+    "mst": "America/Denver", "mdt": "America/Denver", "pt": "America/Los_Angeles",
+    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pacific time": "America/Los_Angeles",
+    "akst": "America/Anchorage", "hst": "Pacific/Honolulu",
+    "wet": 0, "cet": "Europe/Paris", "cest": "Europe/Paris", "eet": 120, "eest": 180,
+    "msk": "Europe/Moscow", "trt": "Europe/Istanbul", "ast": 180, "ksa time": "Asia/Riyadh",
+    "gst": "Asia/Dubai", "uae time": "Asia/Dubai", "irst": "Asia/Tehran", "pkt": "Asia/Karachi",
+    "ist": "Asia/Kolkata", "sgt": "Asia/Singapore", "hkt": "Asia/Hong_Kong", "jst": "Asia/Tokyo",
+    "kst": "Asia/Seoul", "aest": "Australia/Sydney", "aedt": "Australia/Sydney", "sast": "Africa/Johannesburg",
 }
 
 # Labels that say which stamp a phrase is.
 LABELS = {
     "published": ["تم النشر", "نشر في", "نُشر في", "تاريخ النشر", "نشر بتاريخ", "تاريخ النشر:", "نشر",
-                  "published on", "published", "first published", "posted on", "posted"],
-    "updated": ["تم التحديث", "آخر تحديث", "اخر تحديث", "محدثة", "محدث", "تحديث", "updated on", "last updated",
-                "updated", "last modified", "modified"],
+                  "تاريخ الإضافة", "أضيف في", "published on", "published", "first published",
+                  "originally published", "posted on", "posted", "date published"],
+    "updated": ["تم التحديث", "آخر تحديث", "اخر تحديث", "تاريخ التحديث", "آخر تعديل", "تم التعديل",
+                "محدثة", "محدث", "تحديث", "updated on", "updated at", "last updated", "last update",
+                "updated", "last modified", "modified", "date modified"],
 }
 
 PM_MARKERS = ["م", "مساء", "مساءً", "ظهرا", "pm", "p.m.", "ب.ظ"]
@@ -47,9 +75,9 @@ AM_MARKERS = ["ص", "صباحا", "صباحاً", "فجرا", "am", "a.m."]
 # ("ساعتين", two hours) carry their own count.
 RELATIVE_UNITS = {
     "ثانية ثوان ثواني second seconds sec secs": 1,
-    "دقيقة دقائق دقيقه minute minutes min mins": 60,
-    "ساعة ساعات hour hours hr hrs": 3600,
-    "يوم أيام ايام يوما day days": 86400,
+    "دقيقة دقائق دقيقه minute minutes min mins m": 60,
+    "ساعة ساعات hour hours hr hrs h": 3600,
+    "يوم أيام ايام يوما day days d": 86400,
     "أسبوع أسابيع اسبوع week weeks": 604800,
 }
 RELATIVE_DUALS = {"دقيقتين": 120, "دقيقتان": 120, "ساعتين": 7200, "ساعتان": 7200, "يومين": 172800, "يومان": 172800,
@@ -57,6 +85,7 @@ RELATIVE_DUALS = {"دقيقتين": 120, "دقيقتان": 120, "ساعتين": 
 RELATIVE_BEFORE = ["قبل", "منذ"]       # Arabic puts the marker first
 RELATIVE_AFTER = ["ago"]               # English puts it last
 RELATIVE_ONE = ["an", "a", "one"]      # "an hour ago"
+RELATIVE_NOW = ["just now", "moments ago", "a moment ago", "الآن", "قبل قليل", "منذ قليل", "منذ لحظات"]
 
 # Persian (Solar Hijri / Jalali) months, for Persian pages: "2 تیر 1399" is 22 June 2020. Read only with a
 # Jalali year (JALALI_YEARS); an Islamic (lunar Hijri) year such as 1442 هـ is not converted.

@@ -24,6 +24,26 @@ class Stamp(NamedTuple):
     utc: str
     local_day: str
 
+    @property
+    def precision_s(self) -> int | None:
+        """None: the stamp is as printed. Relative stamps (ApproxStamp) are good to ± this many seconds."""
+        return None
+
+
+class ApproxStamp(Stamp):
+    """A stamp resolved from a relative phrase ("3 min ago", "منذ ساعتين") against the fetch time: right
+    only to its unit, so "2 hours ago" read an hour later is the same stamp. It still equals the plain
+    (utc, local_day) tuple, so callers that ignore precision see a Stamp."""
+
+    def __new__(cls, utc: str, local_day: str, precision_s: int):
+        obj = super().__new__(cls, utc, local_day)
+        obj._precision_s = precision_s          # a subclass without __slots__ has an instance dict
+        return obj
+
+    @property
+    def precision_s(self) -> int | None:
+        return self._precision_s
+
 
 def to_utc_iso(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -33,7 +53,10 @@ def _stamp(dt: datetime) -> Stamp:
     return Stamp(to_utc_iso(dt), dt.strftime("%Y-%m-%d"))
 
 
-def _zone(name: str | None):
+def _zone(name: str | int | None):
+    """An IANA zone name, or a fixed offset in minutes (date_words.TIMEZONES holds both)."""
+    if isinstance(name, int):
+        return timezone(timedelta(minutes=name))
     if not name or name == "UTC":
         return timezone.utc
     try:
@@ -183,7 +206,7 @@ def _calendar(y: int, mo: int, d: int, t: str) -> tuple[int, int, int] | None:
     return y, mo, d
 
 
-def _find_date(t: str) -> tuple[int, int, int] | None:
+def _find_date(t: str, month_first: bool = False) -> tuple[int, int, int] | None:
     months, jalali, _ = _jalali_tables()
     m = jalali.search(t)
     if m and W.JALALI_YEARS[0] <= int(m.group(3)) <= W.JALALI_YEARS[1]:
@@ -194,7 +217,10 @@ def _find_date(t: str) -> tuple[int, int, int] | None:
             return found
     m = _NUMERIC_DMY.search(t)
     if m:
-        return int(m.group(3)), int(m.group(2)), int(m.group(1))
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if (month_first and a <= 12) or b > 12:
+            a, b = b, a
+        return y, b, a
     day_month_year, month_day_year = _month_patterns()
     # "26 فبراير/شباط 2021", "26 شباط 2021", "February 26, 2021", "26 February 2021"
     m = day_month_year.search(t)
@@ -228,9 +254,13 @@ def parse_phrase(text: str, default_zone: str | None = None, now: str | None = N
     return st.utc if st else None
 
 
-def read_phrase(text: str, default_zone: str | None = None, now: str | None = None) -> Stamp | None:
+def read_phrase(text: str, default_zone: str | None = None, now: str | None = None,
+                month_first: bool = False) -> Stamp | None:
+    """A visible stamp. `month_first`: an ambiguous slash date ("02/03/2021") is month/day/year, as
+    American outlets print it; otherwise day/month/year, as Arabic and most other pages do. A date whose
+    first or second number is above 12 is read the only way it can be."""
     t = normalize(text)
-    date = _find_date(t)
+    date = _find_date(t, month_first)
     if not date:
         return _relative(t, now, default_zone) if now else None
     y, mo, d = date
@@ -270,26 +300,33 @@ def _relative_tables():
     after = "|".join(map(re.escape, W.RELATIVE_AFTER))
     one = "|".join(W.RELATIVE_ONE)
     pat_before = re.compile(rf"(?<!\w)(?:{before})\s+(?:(\d+)\s+)?({unit_alt})(?!\w)")
-    pat_after = re.compile(rf"(?<!\w)(\d+|{one})\s+({unit_alt})\s+(?:{after})(?!\w)")
-    return units, duals, pat_before, pat_after
+    pat_after = re.compile(rf"(?<!\w)(\d+|{one})\s*({unit_alt})\s+(?:{after})(?!\w)")   # "2h ago" too
+    just_now = re.compile("|".join(rf"(?<!\w){re.escape(normalize(w))}(?!\w)" for w in W.RELATIVE_NOW))
+    return units, duals, pat_before, pat_after, just_now
 
 
 def _relative(t: str, now: str, default_zone) -> Stamp | None:
-    units, duals, pat_before, pat_after = _relative_tables()
+    """A relative stamp resolved against `now`, as an ApproxStamp good to its unit (an hour for
+    "3 hours ago", a minute for "just now")."""
+    units, duals, pat_before, pat_after, just_now = _relative_tables()
     m = pat_before.search(t) or pat_after.search(t)
-    if not m:
-        return None
-    count, unit = m.group(1), m.group(2)
-    if unit in duals:
-        secs = duals[unit]
+    if m:
+        count, unit = m.group(1), m.group(2)
+        if unit in duals:
+            secs, precision = duals[unit], duals[unit] // 2
+        else:
+            n = int(count) if count and count.isdigit() else 1
+            secs, precision = n * units[unit], units[unit]
+    elif just_now.search(t):
+        secs, precision = 0, 60
     else:
-        n = int(count) if count and count.isdigit() else 1
-        secs = n * units[unit]
+        return None
     base = read_iso(now)
     if not base:
         return None
     dt = datetime.strptime(base.utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) - timedelta(seconds=secs)
-    return _stamp(dt.astimezone(_zone(default_zone)))
+    st = _stamp(dt.astimezone(_zone(default_zone)))
+    return ApproxStamp(st.utc, st.local_day, max(precision, 60))
 
 
 def label_of(text: str) -> str | None:

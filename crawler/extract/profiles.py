@@ -29,6 +29,7 @@ class Profile:
     selectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     feeds: tuple[str, ...] = ()
     article_pattern: str | None = None
+    date_order: str | None = None     # "mdy" (American outlets) or "dmy": how its slash dates read
 
     def select(self, key: str) -> tuple[str, ...]:
         return self.selectors.get(key, ())
@@ -49,12 +50,15 @@ def load_profile(path: Path) -> Profile:
     unknown = set(sel) - set(SELECTOR_KEYS)
     if unknown:
         raise ProfileError(f"site profile {path.name}: unknown selector key(s) {sorted(unknown)}")
+    if data.get("date_order") not in (None, "mdy", "dmy"):
+        raise ProfileError(f"site profile {path.name}: date_order must be \"mdy\" or \"dmy\"")
     if not data.get("domains"):
         raise ProfileError(f"site profile {path.name}: 'domains' is required")
     return Profile(name=data.get("name", path.stem), key=path.stem, domains=_as_tuple(data["domains"]),
                    lang=data.get("lang"), timezone=data.get("timezone"),
                    selectors={k: _as_tuple(v) for k, v in sel.items()},
-                   feeds=_as_tuple(data.get("feeds")), article_pattern=data.get("article_pattern"))
+                   feeds=_as_tuple(data.get("feeds")), article_pattern=data.get("article_pattern"),
+                   date_order=data.get("date_order"))
 
 
 @lru_cache(maxsize=1)
