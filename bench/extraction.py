@@ -7,9 +7,9 @@ and precision mode) for the text, htmldate (default and extensive mode) for the 
 Every set is split in two halves by a hash of the page id (`half`): rules were tuned on "tune" only,
 and "heldout" is reported untouched. Measures, per set and half: body token F1 (aeb), snippet checks
 (Arabic pages: text that must / must not be in the body), published-day accuracy (htmldate_mediacloud,
-Arabic pages), htmldate's real-world published/updated assertions, titles where labelled; on the dev
-pages, per language: title, byline, published and updated stamps to the minute, must-include/exclude
-text. Extraction time per page (median, p95) over the same calls as before issue 12: extract() on the
+Arabic pages), htmldate's real-world published/updated assertions, titles where labelled; on the
+development pages, per set (dev in halves; fresh1, seen; fresh2, held out whole) and language: title,
+byline, published and updated stamps to the minute, must-include/exclude text. Extraction time per page (median, p95) over the same calls as before issue 12: extract() on the
 aeb pages and extract_stamps() on the dated pages.
 """
 from __future__ import annotations

@@ -4,6 +4,7 @@ answer. Pages written for the test."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -94,3 +95,55 @@ def test_byline_changed_without_a_profile():
                   url="https://news.example/a")
     assert one.text == two.text
     assert [c.kind for c in compare(one, two).changes] == ["byline_changed"]
+
+
+# --- shapes found by the first fresh batch (bench/devpages/fresh.py), each written here as a rule -------
+
+def split_names(byline):
+    """The names, whatever joins them (", ", " and ", " و")."""
+    return [n for n in re.split(r"\s*,\s*|\s+and\s+|\s+و(?=\S)", byline or "") if n]
+
+
+@pytest.mark.parametrize("lang,block,want", [
+    # writer-block class names of the family: writeBy, *-muhabir (Turkish-built CMSs), yazar, kateb
+    ("en", '<div class="writeBy">Written By: Daniel Okafor and Emma Clarke</div>', ["Daniel Okafor", "Emma Clarke"]),
+    ("en", '<div class="detay-muhabir">Selin Kaya , Marco Rossi</div>', ["Selin Kaya", "Marco Rossi"]),
+    ("en", '<span class="post_yazar">Omar Haddad</span>', ["Omar Haddad"]),
+    ("ar", '<div class="writeBy">كتب طارق عبد الله</div>', ["طارق عبد الله"]),
+    ("ar", '<div class="haber-muhabir">سارة يوسف</div>', ["سارة يوسف"]),
+    ("ar", '<p class="article-correspondent">مراسلة: ليلى حداد</p>', ["ليلى حداد"]),
+])
+def test_writer_blocks_by_class_word(lang, block, want):
+    a = extract(page(lang, byline=block), url="https://news.example/a")
+    assert split_names(a.byline) == want
+    assert want[0] not in a.text
+
+
+@pytest.mark.parametrize("lang,block,want", [
+    ("en", '<p>Written By: Sam Patel</p>', "Sam Patel"),
+    ("en", '<div class="meta-line">Reporting by: Ana Silva</div>', "Ana Silva"),
+    ("ar", '<div>بقلم: محمد علي</div>', "محمد علي"),
+    ("ar", '<p class="intro-line">إعداد - سارة يوسف</p>', "سارة يوسف"),
+])
+def test_a_label_lead_opens_a_byline_on_any_element(lang, block, want):
+    a = extract(page(lang, byline=block), url="https://news.example/a")
+    assert a.byline == want
+
+
+@pytest.mark.parametrize("lang,block,want", [
+    ("ar", '<div class="story-authors"><span class="author-name"><a href="/author/0">رنا العلي</a></span>'
+     '<span class="author-name"><a href="/author/1">سامر حداد</a></span></div>', ["رنا العلي", "سامر حداد"]),
+    ("en", '<div class="byline">By <span class="name">Jane Doe</span><span class="name">John Roe</span></div>',
+     ["Jane Doe", "John Roe"]),
+    ("en", '<div class="authors"><a href="/p/1">Jane Doe</a>, <a href="/p/2">John Roe</a> &amp; <a href="/p/3">Ana Silva</a></div>',
+     ["Jane Doe", "John Roe", "Ana Silva"]),
+])
+def test_names_in_adjacent_elements_stay_apart(lang, block, want):
+    """One element per author with nothing printed between them (the comma is drawn by CSS): each
+    element is one name, never the two glued together."""
+    assert names(extract(page(lang, byline=block), url="https://news.example/a").byline) == want
+
+
+def test_name_elements_with_other_text_between_are_read_as_text():
+    block = '<div class="byline">By <a href="/p/1">Jane Doe</a> in <a href="/world">Cairo</a></div>'
+    assert extract(page(byline=block), url="https://news.example/a").byline == "Jane Doe in Cairo"

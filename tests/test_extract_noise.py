@@ -124,3 +124,31 @@ def test_a_short_page_keeps_precision_mode_when_default_adds_only_links(lang, bo
     a = extract(html, url="https://news.example/a")
     assert all(loose(p) in loose(a.text) for p in paras)
     assert loose(teaser) not in loose(a.text)
+
+
+# --- found by the first fresh batch (bench/devpages/fresh.py): a dateline line with a weekday, a month
+# and a zone phrase is a stamp line; the words counted against a line are those not in the date tables.
+
+@pytest.mark.parametrize("line", ["الجمعة، 26 فبراير 2021 01:58 م بتوقيت غرينتش", "Thursday, December 1, 2022 9:05 AM Pacific Time",
+                                  "السبت ٢٠ أغسطس ٢٠٢٢ - ١١:٤٩ صباحا بتوقيت مكة",
+                                  # and, as before, a stamp with a few other words (a name) is one too
+                                  "5:45 AM PST 11/19/2019 by Patrick Shanley", "10:15 ص 2021/02/26 كتب محمد علي"])
+def test_a_dateline_with_weekday_month_and_zone_is_a_stamp_line(line):
+    assert filter_noise([EN, line, AR]) == [EN, AR]
+
+
+@pytest.mark.parametrize("line", ["The minister said on 26 February 2021 that", "وقال الوزير في 26 فبراير 2021 إن المحادثات"])
+def test_a_short_sentence_with_a_date_is_text(line):
+    assert filter_noise([line]) == [line]
+
+
+@pytest.mark.parametrize("lang,dateline", [
+    ("ar", '<div class="newsStoryDate">الجمعة، 26 فبراير 2021 01:58 م بتوقيت غرينتش</div>'),
+    ("en", '<div class="dateline">Thursday, February 25, 2021 9:05 AM Pacific Time</div>'),
+])
+def test_a_dateline_above_the_text_is_not_in_the_body(lang, dateline):
+    paras = EN_PARAS if lang == "en" else AR_PARAS
+    html = (f'<html lang="{lang}"><head><meta charset="utf-8"><title>Port</title></head><body><article><h1>Port</h1>'
+            f'{dateline}' + "".join(f"<p>{p}</p>" for p in paras) + "</article></body></html>").encode()
+    a = extract(html, url="https://news.example/a")
+    assert a.text.startswith(paras[0][:30]) and "2021" not in a.text

@@ -153,3 +153,57 @@ def test_stamps_in_page_chrome_are_not_the_articles():
     clock = '<header class="site-header"><span>آخر تحديث: 2021/03/09 الساعة 23:00</span></header>'
     html = page("", "ar").replace(b"<body>", b"<body>" + clock.encode())
     assert extract(html, url="https://news.example/a").updated_at is None
+
+
+# --- shapes found by the first fresh batch (bench/devpages/fresh.py), each written here as a rule -------
+
+def bare_page(stamp_html: str, lang: str = "en", head: str = "") -> bytes:
+    """A page with no machine stamp at all: what it prints is all there is."""
+    paras = EN_PARAS if lang.startswith("en") else AR_PARAS
+    title = "Port reopens after strike" if lang.startswith("en") else "إعادة فتح الميناء بعد الإضراب"
+    return (f'<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{head}</head><body><article>'
+            f'<h1>{title}</h1>{stamp_html}' + "".join(f"<p>{p}</p>" for p in paras) + "</article></body></html>").encode()
+
+
+@pytest.mark.parametrize("lang", ["en", "en-US"])
+def test_dotted_and_dashed_dates_are_day_first_even_on_a_month_first_page(lang):
+    dotted = '<p class="last-updated">Updated: 11.05.2022 14:37 GMT</p>'
+    assert extract(page(dotted, lang), url="https://news.example/a").updated_at == "2022-05-11T14:37:00Z"
+    assert read_phrase("Updated 11-05-2022 14:37 GMT", month_first=True).utc == "2022-05-11T14:37:00Z"
+    assert read_phrase("Updated 11/05/2022 14:37 GMT", month_first=True).utc == "2022-11-05T14:37:00Z"
+
+
+@pytest.mark.parametrize("lang,html,want_pub", [
+    ("en", '<time><span>February 26, 2021</span><span>1:58 PM GMT</span><span>Updated 2 hours ago</span></time>',
+     "2021-02-26T13:58:00Z"),
+    ("ar", '<time><span>26 فبراير 2021</span><span>01:58 م بتوقيت غرينتش</span><span>تم التحديث منذ ساعتين</span></time>',
+     "2021-02-26T13:58:00Z"),
+])
+def test_an_unlabelled_time_of_spans_gives_date_and_time(lang, html, want_pub):
+    """<time> without datetime whose spans hold the day, the time and an update label: the published
+    stamp is the text before the label, its pieces read apart (not glued into "20211:58")."""
+    a = extract(bare_page(html, lang), url="https://news.example/a", fetched_at=FETCHED)
+    assert a.published_at == want_pub
+    assert a.updated_at == "2021-02-26T16:00:00Z" and a.updated_precision_s == 3600
+
+
+@pytest.mark.parametrize("lang,html", [
+    ("en", '<div class="meta"><span class="tarih">26.02.2021 13:58 GMT</span></div>'),
+    ("en", '<div class="dateline">Friday 26 February 2021 1:58 PM GMT</div>'),
+    ("ar", '<div class="newsStoryDate">الجمعة، 26 فبراير 2021 01:58 م بتوقيت غرينتش</div>'),
+    ("ar", '<span class="date">٢٦/٠٢/٢٠٢١ ١٣:٥٨ ت.غ</span>'),
+])
+def test_an_unlabelled_dateline_gives_the_published_day_its_minute(lang, html):
+    head = '<meta property="article:published_time" content="2021-02-26">'      # the day, no time
+    a = extract(bare_page(html, lang, head), url="https://news.example/a")
+    assert a.published_at == "2021-02-26T13:58:00Z"
+    assert "13:58" not in a.text and "1:58" not in a.text and "١٣:٥٨" not in a.text
+
+
+def test_a_dateline_of_another_day_or_with_a_label_is_not_the_published_minute():
+    head = '<meta property="article:published_time" content="2021-02-26">'
+    other_day = '<div class="dateline">27.02.2021 08:00 GMT</div>'
+    assert extract(bare_page(other_day, head=head), url="https://news.example/a").published_at == "2021-02-26"
+    labelled = '<div class="upd">آخر تحديث: 26 فبراير 2021 17:30 بتوقيت غرينتش</div>'
+    a = extract(bare_page(labelled, "ar", head), url="https://news.example/a")
+    assert a.published_at == "2021-02-26" and a.updated_at == "2021-02-26T17:30:00Z"

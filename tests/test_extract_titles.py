@@ -62,3 +62,25 @@ def test_site_part_of_the_title():
     assert strip_site(f"{AR_TITLE} - الوطن اليوم", {"الوطن اليوم"}) == AR_TITLE
     # a dash inside the headline stays when neither side is a site name
     assert strip_site("Talks resume - and aid waits", {"metro herald"}) == "Talks resume - and aid waits"
+
+
+# --- found by the first fresh batch (bench/devpages/fresh.py): a printed microdata headline -----------
+
+@pytest.mark.parametrize("lang,site,title", [("en", "Metro Herald", EN_TITLE), ("ar", "الوطن اليوم", AR_TITLE)])
+def test_a_microdata_headline_beats_a_title_that_starts_with_the_site(lang, site, title):
+    """An old table CMS: <title> "Site - Headline", the site only as a logo image, the headline in
+    <h2 itemprop="headline"> of the article item; a teaser's headline in the sidebar comes first in the
+    page and is not it."""
+    teaser = ('<aside class="sidebar"><div itemscope itemtype="http://schema.org/NewsArticle">'
+              '<h3 itemprop="headline">Council approves new cycle lanes</h3></div></aside>')
+    top = f'<table class="top"><tr><td><a href="/"><img src="/l.gif" alt="{site}"></a></td></tr></table>{teaser}'
+    heading = (f'<table itemscope itemtype="http://schema.org/NewsArticle"><tr><td>'
+               f'<h2 itemprop="headline">{title}</h2></td></tr></table>')
+    a = extract(page(lang, f"<title>{site} - {title}</title>", top, heading), url="https://news.example/a")
+    assert a.title == title
+
+
+def test_a_headline_of_another_item_type_is_not_the_articles():
+    heading = ('<div itemscope itemtype="https://schema.org/VideoObject"><h3 itemprop="headline">Watch: the port at dawn</h3></div>'
+               f'<h1>{EN_TITLE}</h1>')
+    assert extract(page("en", "<title>x</title>", "", heading), url="https://news.example/a").title == EN_TITLE

@@ -1,8 +1,10 @@
-"""The fresh held-out batch of the development pages: 20 pages in 10 markups that build.py does not
-write, each in English and Arabic, with new stories, sites and teasers. Written after the extraction
-rules were tuned, and scored once, untouched (README, "Extraction"): nothing was tuned on them.
+"""The first fresh batch of the development pages ("fresh1", now seen): 20 pages in 10 markups that
+build.py does not write, each in English and Arabic, with new stories, sites and teasers. Written after
+the extraction rules were tuned and scored once untouched (README, "Extraction"); the misses it found
+were then fixed as general rules (docs: extract2), so it is no longer held out. fresh2.py is the next
+untouched batch.
 
-    python -m bench.devpages.fresh        (adds the "fresh" rows to truth.json, keeps the others)
+    python -m bench.devpages.fresh        (writes the "fresh1" rows of truth.json, keeps the others)
 
 Markups, from how real outlets build their pages:
   wp_yoast      WordPress, a news theme with Yoast's JSON-LD @graph (the author is an @id reference to a
@@ -373,7 +375,7 @@ def build() -> list[dict]:
             head, body, tag, upd, fetched, exclude = make(lang, s, p, u, site, k)
             pid = f"fresh-{markup}-{lang}"
             (pages_dir / f"{pid}.html").write_text(page(tag, head, body, "rtl" if lang == "ar" else "ltr"), encoding="utf-8")
-            rows.append(dict(id=pid, set="fresh", markup=markup, lang=lang, shape=markup, site=site,
+            rows.append(dict(id=pid, set="fresh1", markup=markup, lang=lang, shape=markup, site=site,
                              url=f"https://{markup.replace('_', '-')}.example/{lang}/story/{k}",
                              fetched_at=(fetched or u + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                              title=s["title"], authors=s["authors"][:1] if markup in ONE_AUTHOR else s["authors"],
@@ -383,7 +385,7 @@ def build() -> list[dict]:
                              exclude=[x for x in exclude if x] + [TEASERS[lang][3]]
                              + ([] if markup in SITE_IN_TEXT else [site])))
     path = HERE / "truth.json"
-    kept = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("set", "dev") != "fresh"]
+    kept = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("set", "dev") not in ("fresh", "fresh1")]
     path.write_text(json.dumps(kept + rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return rows
 

@@ -24,7 +24,7 @@ from lxml import etree
 from detector.normalize import clean_space, loose, normalize
 
 from . import noise_words as N
-from .dates import _label_patterns, label_of, read_phrase
+from .dates import _label_patterns, label_of, other_words, read_phrase
 
 BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "tr"}
 LINK_DENSITY = 0.8   # a block whose text is mostly link text is a related-stories list, not prose
@@ -77,6 +77,13 @@ _LABEL_HINT = re.compile(r"updat|modif|publish|posted|نشر|نُشر|تحديث
 _STAMP_HINT = re.compile(_LABEL_HINT.pattern + r"|\d|[٠-٩۰-۹]|منذ|قبل|\bago\b", re.IGNORECASE)
 # Any instant will do to tell a relative stamp ("14 min ago", "منذ ساعتين") from other text.
 _SOME_NOW = "2000-01-01T00:00:00Z"
+# A short line may be a stamp with at most STAMP_WORDS words of four letters or more ("5:45 AM PST
+# 11/19/2019 by Patrick Shanley"), or with any number of the date tables' own words (months, weekdays,
+# zones, labels, relative-time words: dates.other_words) and at most STAMP_OTHER_WORDS others
+# ("الجمعة، 26 فبراير 2021 01:58 م بتوقيت غرينتش").
+STAMP_WORDS = 3
+STAMP_OTHER_WORDS = 1
+_WORDS = re.compile(r"[^\W\d_]{4,}")
 
 
 def is_stamp_line(line: str) -> bool:
@@ -88,7 +95,7 @@ def is_stamp_line(line: str) -> bool:
     labelled = _LABEL_HINT.search(line) and label_of(line)
     if labelled and read_phrase(line, None, None):
         return True
-    if len(line) > 48 or len(re.findall(r"[^\W\d_]{4,}", line)) > 3:
+    if len(line) > 48 or (len(_WORDS.findall(line)) > STAMP_WORDS and other_words(line) > STAMP_OTHER_WORDS):
         return False
     if labelled and (_label_only(line) or read_phrase(line, None, _SOME_NOW)):
         return True

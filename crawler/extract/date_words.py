@@ -93,3 +93,13 @@ JALALI_MONTHS = {1: "فروردین", 2: "اردیبهشت", 3: "خرداد", 4:
                  8: "آبان", 9: "آذر", 10: "دی", 11: "بهمن", 12: "اسفند"}
 JALALI_YEARS = (1300, 1420)
 HIJRI_MARKERS = ["هـ", "ه.", "هجري", "هجرية"]
+
+# Numeric dates that a month-first page (US English, or a profile's date_order = "mdy") writes month
+# first: slash dates only ("03/04/2021"). Dotted and dashed dates ("11.05.2022", "11-05-2022") are the
+# day-first styles of agencies, Europe and the Arab press, and are read day first on every page.
+MONTH_FIRST_SEPARATORS = "/"
+
+# Weekday names as datelines print them ("Friday 26 February 2021", "الجمعة، 26 فبراير 2021"): with the
+# month names, zone phrases and am/pm markers above, the words a line that is only a stamp may hold.
+WEEKDAYS = ("monday tuesday tues wednesday thursday thur thurs friday saturday sunday "
+            "الاثنين الإثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة السبت الأحد الاحد يوم")

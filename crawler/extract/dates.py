@@ -150,7 +150,7 @@ def _month_number(word: str) -> int | None:
 
 
 _NUMERIC_YMD = re.compile(r"(?<!\d)(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?!\d)")
-_NUMERIC_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)")
+_NUMERIC_DMY = re.compile(r"(?<!\d)(\d{1,2})([/.\-])(\d{1,2})[/.\-](\d{4})(?!\d)")
 _TIME = re.compile(r"(?<![\d:])(\d{1,2})[:.](\d{2})(?::(\d{2}))?(?![\d])\s*(a\.?m\.?|p\.?m\.?|ب\.?ظ|ق\.?ظ|ص|م(?!\w)|صباحا|مساء|ظهرا|فجرا)?",
                    re.IGNORECASE)
 _OFFSET = re.compile(r"(?:gmt|utc)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
@@ -217,8 +217,8 @@ def _find_date(t: str, month_first: bool = False) -> tuple[int, int, int] | None
             return found
     m = _NUMERIC_DMY.search(t)
     if m:
-        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if (month_first and a <= 12) or b > 12:
+        a, sep, b, y = int(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
+        if (month_first and sep in W.MONTH_FIRST_SEPARATORS and a <= 12) or b > 12:
             a, b = b, a
         return y, b, a
     day_month_year, month_day_year = _month_patterns()
@@ -257,8 +257,9 @@ def parse_phrase(text: str, default_zone: str | None = None, now: str | None = N
 def read_phrase(text: str, default_zone: str | None = None, now: str | None = None,
                 month_first: bool = False) -> Stamp | None:
     """A visible stamp. `month_first`: an ambiguous slash date ("02/03/2021") is month/day/year, as
-    American outlets print it; otherwise day/month/year, as Arabic and most other pages do. A date whose
-    first or second number is above 12 is read the only way it can be."""
+    American outlets print it; otherwise day/month/year, as Arabic and most other pages do. Dotted and
+    dashed dates ("11.05.2022") are day-first on every page (date_words.MONTH_FIRST_SEPARATORS). A
+    date whose first or second number is above 12 is read the only way it can be."""
     t = normalize(text)
     date = _find_date(t, month_first)
     if not date:
@@ -327,6 +328,32 @@ def _relative(t: str, now: str, default_zone) -> Stamp | None:
     dt = datetime.strptime(base.utc, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) - timedelta(seconds=secs)
     st = _stamp(dt.astimezone(_zone(default_zone)))
     return ApproxStamp(st.utc, st.local_day, max(precision, 60))
+
+
+@lru_cache(maxsize=1)
+def _stamp_vocabulary() -> frozenset[str]:
+    """Every word of the date tables (months, weekdays, zone phrases, am/pm markers, stamp labels,
+    relative-time words), normalized."""
+    months, multi, zones, labels, _ = _tables()
+    words = set(months) | {w for k in multi for w in k.split()} | {w for k, _ in zones for w in k.split()}
+    words |= {w for ls in labels.values() for x in ls for w in x.split()}
+    relative = W.RELATIVE_BEFORE + W.RELATIVE_AFTER + W.RELATIVE_NOW + list(W.RELATIVE_DUALS)
+    words |= {w for x in relative + list(W.RELATIVE_UNITS) for w in normalize(x).split()}
+    words |= {normalize(w) for w in W.WEEKDAYS.split() + W.PM_MARKERS + W.AM_MARKERS}
+    return frozenset(words)
+
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def other_words(text: str) -> int:
+    """Words of four letters or more in a phrase that are not the date tables' own (a month, a weekday,
+    a zone phrase, am/pm, a stamp label, a relative-time word): a sentence that mentions a date has
+    several, a line that is only a stamp ("الجمعة، 26 فبراير 2021 01:58 م بتوقيت غرينتش") none."""
+    if not _WORD.search(text):
+        return 0
+    known = _stamp_vocabulary()
+    return sum(1 for w in _WORD.findall(normalize(text)) if w not in known)
 
 
 def label_of(text: str) -> str | None:

@@ -4,7 +4,8 @@ Order: the site profile's selectors, JSON-LD (datePublished/dateModified), meta 
 og:updated_time...), microdata and <time> elements that say which stamp they are, then stamps printed
 with a label ("Updated 1:58 PM GMT, February 26, 2021", "تم التحديث: ..."), then an unlabelled <time>,
 then htmldate's extensive search for the published day. A precise source refines a day-only one of the
-same printed day, whichever came first.
+same printed day, whichever came first; last, an unlabelled dateline that prints that day with a time
+(dateline_stamp) gives a day-only published stamp its minute.
 
 Printed stamps are read from the text of their block, not one text node at a time: templates put the
 label and its time in sibling elements, the label in the tail text after an icon (<i></i> تم التحديث),
@@ -23,7 +24,7 @@ from lxml import etree
 from detector.normalize import clean_space, normalize
 
 from . import meta_keys as K
-from .dates import Stamp, read_iso, read_phrase
+from .dates import Stamp, other_words, read_iso, read_phrase
 from .dates import _label_patterns  # compiled label table, shared with label_of
 
 NOT_ARTICLE = etree.XPath(K.NOT_ARTICLE_XPATH)
@@ -199,13 +200,63 @@ def _time_elements(tree):
         hint = " ".join(filter(None, [t.get("class"), t.get("itemprop"),
                                       (parent.get("class") if parent is not None else None)])).lower()
         kind = "updated" if re.search(r"updat|modif", hint) else "published" if re.search(r"publish|pub|date", hint) else None
-        out.append((kind, t.get("datetime") or clean_space(t.text_content())))
+        out.append((kind, t.get("datetime") or text_before_label(t)))
     for el in _MICRODATA(tree):
         if el.tag == "time" or NOT_ARTICLE(el):
             continue
         kind = "updated" if el.get("itemprop") == "dateModified" else "published"
         out.append((kind, el.get("datetime") or el.get("content") or clean_space(el.text_content())))
     return out
+
+
+def text_before_label(el) -> str:
+    """A stamp element's visible text, its pieces spaced (<time><span>November 5, 2022</span><span>6:10
+    AM GMT</span><span>Updated 2 hours ago</span></time>), up to a stamp label inside it: what follows a
+    label is that label's stamp (visible_stamps reads it)."""
+    raw = clean_space(el.text_content()) if len(el) == 0 else _MACHINE.sub(" ", block_text(el))
+    if not _LABEL_HINT.search(raw):
+        return raw
+    t = normalize(raw)
+    starts = [m.start() for patterns in _label_patterns().values() for p in patterns if (m := p.search(t))]
+    return t[:min(starts)] if starts and min(starts) > 0 else t
+
+
+# The dateline: an unlabelled element that prints the published date and time and nothing else, near
+# the headline (<span class="tarih">11.05.2022 12:28 GMT</span>, <div class="date">السبت، 20 أغسطس 2022
+# 11:49 ص</div>). Read only to give the minute to a published day found elsewhere, on the same day.
+_CLOCK_TEXTS = etree.XPath("//body//text()[contains(., ':')][string-length(normalize-space()) < 80]")
+_CLOCK = re.compile(r"[\d٠-٩]\s*:\s*[\d٠-٩]{2}")      # a time of day in the text node itself
+DATELINE_CHARS = 80
+DATELINE_WORDS = 1       # words besides the date tables' own (dates.other_words): a city at most
+
+
+def dateline_stamp(tree, day: str, zone, month_first: bool = False) -> Stamp | None:
+    """The first unlabelled date-and-time element outside page chrome whose printed day is `day`."""
+    tried: set = set()
+    for node in _CLOCK_TEXTS(tree):
+        if not _CLOCK.search(node):
+            continue
+        el = _host_element(node)
+        for _ in range(CLIMB):
+            if el is None or el in tried or not isinstance(el.tag, str) or el.tag in ("script", "style", "title"):
+                break
+            tried.add(el)
+            text = _MACHINE.sub(" ", block_text(el))
+            if len(text) > DATELINE_CHARS:
+                break
+            st = read_phrase(text, zone, None, month_first)
+            if st:
+                if (len(st.utc) > 10 and st.local_day == day and not _label_hit(text)
+                        and other_words(text) <= DATELINE_WORDS and not NOT_ARTICLE(el)):
+                    return st
+                break
+            el = el.getparent()
+    return None
+
+
+def _label_hit(text: str) -> bool:
+    t = normalize(text)
+    return any(p.search(t) for patterns in _label_patterns().values() for p in patterns)
 
 
 def _refines(have: Stamp, new: Stamp) -> bool:
@@ -263,6 +314,8 @@ def find_stamps(tree, meta: dict, ld_value, profile_values: dict | None, zone, n
         found["published"] = next((st for kind, v in times if kind is None and (st := either(v))), None)
     if not found["published"] and html_text is not None:
         found["published"] = htmldate_day(html_text, url)
+    if found["published"] and len(found["published"].utc) == 10:
+        found["published"] = dateline_stamp(tree, found["published"].local_day, zone, month_first) or found["published"]
     pub, upd = found["published"], found["updated"]
     if pub and upd and upd.utc < pub.utc[:len(upd.utc)]:
         found["updated"] = None        # an updated stamp before publication is a template's, not the story's

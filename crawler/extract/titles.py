@@ -2,9 +2,9 @@
 og:title with " | Site", or give the site name as the only heading of a page.
 
 Candidates, most trusted first: the profile's selector, JSON-LD `headline`, og:title / twitter:title,
-an <h1> in the article, any other <h1> that is not a logo, <title>. Each loses a leading or trailing
-part that is a site name ("Headline | Site", "Site - Headline"), and one that is nothing but a site name
-is skipped. Site names: og:site_name, application-name, the JSON-LD publisher and WebSite, and the part
+a printed microdata headline (itemprop="headline" of an article item), an <h1> in the article, any
+other <h1> that is not a logo, <title>. Each loses a leading or trailing part that is a site name
+("Headline | Site", "Site - Headline"), and one that is nothing but a site name is skipped. Site names: og:site_name, application-name, the JSON-LD publisher and WebSite, and the part
 of <title> after its last separator when that part is short.
 """
 from __future__ import annotations
@@ -16,10 +16,17 @@ from lxml import etree
 from detector.normalize import clean_space, loose
 
 from . import meta_keys as K
+from .stamps import NOT_ARTICLE
 
 _SEP = re.compile(r"\s+[|\-–—:·»•]\s+|\s*[|·»•]\s*|\s+::\s+")
 SITE_PART_CHARS = 40           # a <title> part this short after the last separator may be the site name
 _H1 = etree.XPath("//body//h1")
+# Microdata headlines printed in the page (<h2 itemprop="headline">); a <meta itemprop="headline"> is
+# read with the other meta keys (meta_keys.TITLE_META).
+_MICRO_HEADLINES = etree.XPath("//body//*[@itemprop='headline'][not(self::meta)]")
+HEADLINE_CHARS = 300           # a printed headline is never longer
+_ITEM_TYPE = etree.XPath("ancestor::*[@itemscope][1]/@itemtype")
+_ARTICLE_ITEM = re.compile(r"article|posting|report|webpage", re.IGNORECASE)
 _HOME_LINKS = etree.XPath("//body//a[@href='/' or @rel='home'][not(ancestor::article)]")
 _LOGO = re.compile(r"logo|brand|site-?title|site-?name|masthead|navbar", re.IGNORECASE)
 
@@ -68,6 +75,19 @@ def strip_site(text: str, sites: set[str]) -> str:
     return text
 
 
+def _microdata_headlines(tree) -> list[str]:
+    """The first printed microdata headline of an article item (not one of another item type, in page
+    chrome or a teaser list): markup that names the headline, so it is tried before any <h1>."""
+    for el in _MICRO_HEADLINES(tree):
+        text = clean_space(el.text_content())
+        scope = _ITEM_TYPE(el)
+        if scope and not _ARTICLE_ITEM.search(str(scope[0])):
+            continue
+        if text and len(text) <= HEADLINE_CHARS and not NOT_ARTICLE(el):
+            return [text]
+    return []
+
+
 def find_title(tree, meta: dict, ld_headline: str | None, profile_title: str | None, sites: set[str]) -> str | None:
     """The headline. `sites` (loose site names) gains what this page shows of its own name: the short
     <title> part after the last separator, the text of a logo <h1>; the body's noise filter uses it."""
@@ -88,8 +108,14 @@ def find_title(tree, meta: dict, ld_headline: str | None, profile_title: str | N
     if profile_title:
         return profile_title
     strong.sort(key=lambda h: not any(x.tag == "article" for x in h.iterancestors()))
-    candidates = [ld_headline] + [meta.get(k) for k in K.TITLE_META] + [h.text_content() for h in strong[:3] + weak[:1]]
-    for c in candidates:
+
+    def candidates():                   # in trust order, each looked for only when the ones before failed
+        yield ld_headline
+        yield from (meta.get(k) for k in K.TITLE_META)
+        yield from _microdata_headlines(tree)
+        yield from (h.text_content() for h in strong[:3] + weak[:1])
+
+    for c in candidates():
         if not c or not c.strip():
             continue
         t = strip_site(clean_space(c), sites)
