@@ -2,8 +2,9 @@
 
 Most news pages never come back byte-identical: a CSRF token, an ad slot's id, a rotating "most read"
 box or a cache-buster differ on every fetch while the article stays the same. Extracting such a page
-costs tens of CPU milliseconds (trafilatura's tree pruning, date search); this fingerprint costs one lxml
-parse and one walk of the tree. When it equals the last good fetch's, the article cannot have changed,
+costs tens of CPU milliseconds (trafilatura's tree pruning, date search); this fingerprint costs one walk of
+the tree the extraction would read (crawler.extract.parse_page: the body is decoded and parsed once for
+both). When it equals the last good fetch's, the article cannot have changed,
 and the check is `unchanged` without extraction or comparison (crawler/analyze.py).
 
 What it covers is a superset of the extractors' inputs, so that equal fingerprints mean equal articles:
@@ -25,9 +26,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from lxml import etree
+from .extract import ExtractionError, parse_page
 
-VERSION = "f1"
+VERSION = "f2"         # f2: read from the tree extraction uses (marsad's decoding, comments kept as nodes)
 # <meta name|property|http-equiv> values that a server makes anew for every request.
 VOLATILE_META = re.compile(r"csrf|xsrf|token|nonce|request[-_]?id|session|captcha|turbo|cache[-_]?bust", re.I)
 DATE_ATTRIBUTE = re.compile(r"^(?:datetime|content|data-[\w-]*(?:time|date|epoch|stamp|published|updated|modified)"
@@ -37,12 +38,18 @@ LIST_MIN_LINKS = 3          # fewer links is a byline or a sentence with links, 
 LIST_LINK_SHARE = 0.8       # the share of a block's text inside links that makes it a link list
 
 
-def fingerprint(body: bytes) -> str | None:
+def fingerprint(body: bytes, content_type: str | None = None) -> str | None:
     """The fingerprint of a page, or None when it cannot be parsed (then the page is extracted)."""
     try:
-        root = etree.fromstring(body, etree.HTMLParser(remove_comments=True, remove_pis=True))
-    except (etree.LxmlError, ValueError):
+        page = parse_page(body, content_type)
+    except ExtractionError:
         return None
+    return fingerprint_tree(page.tree)
+
+
+def fingerprint_tree(root) -> str | None:
+    """The fingerprint of a page parsed by crawler.extract.parse_page: the CPU step parses a body once,
+    hashes this, and extracts from the same tree only when it moved (the walk changes nothing)."""
     if root is None:
         return None
     try:

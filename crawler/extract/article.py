@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import lxml.html
@@ -54,6 +55,24 @@ def parse_html(text: str):
         return lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as e:
         raise ExtractionError(f"the page is not parseable HTML: {e}") from e
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fetched body decoded and parsed once: the CPU step hashes its fingerprint (crawler/fingerprint.py)
+    and, when that moved, extracts from the same tree. Nothing here changes the tree."""
+
+    text: str           # the decoded HTML (trafilatura and htmldate read the text)
+    tree: object        # lxml.html's document
+
+
+def parse_page(body: bytes, content_type: str | None = None) -> Page:
+    """Decode (BOM, header, meta, detection) and parse; raises ExtractionError."""
+    try:
+        html_text, _ = decode(body, content_type)
+    except NotHTML as e:
+        raise ExtractionError(str(e)) from e
+    return Page(html_text, parse_html(html_text))
 
 
 @lru_cache(maxsize=512)
@@ -213,13 +232,11 @@ def extract_stamps(body: bytes, url: str | None = None, fetched_at: str | None =
 
 
 def extract(body: bytes, url: str | None = None, fetched_at: str | None = None,
-            content_type: str | None = None, profile: Profile | None = None) -> Article:
-    """Read one fetched page. `fetched_at` (UTC ISO) resolves relative stamps; raises ExtractionError."""
-    try:
-        html_text, _ = decode(body, content_type)
-    except NotHTML as e:
-        raise ExtractionError(str(e)) from e
-    tree = parse_html(html_text)
+            content_type: str | None = None, profile: Profile | None = None, page: Page | None = None) -> Article:
+    """Read one fetched page. `fetched_at` (UTC ISO) resolves relative stamps; raises ExtractionError.
+    `page`: the body already parsed by parse_page() (the CPU step parses once for fingerprint and text)."""
+    page = page or parse_page(body, content_type)
+    html_text, tree = page.text, page.tree
     profile = profile or profile_for(url)
     site_objs: list[dict] = []
     meta, ld = _meta(tree), _jsonld(tree, site_objs)
