@@ -38,7 +38,11 @@ STYLE = ("body{font-family:'Noto Naskh Arabic','Noto Sans',Arial,sans-serif;line
          ".meta{color:#666;font-size:13px;margin:2px 0}.path{font-weight:bold}.why{color:#444;font-size:13px}"
          ".marsad-diff ul{padding-inline-start:18px}.what{font-weight:bold;display:block}a{color:#0b57d0}"
          "blockquote{margin:6px 0;padding:4px 12px;border-inline-start:3px solid #bbb;color:#333;background:#fafafa}"
-         ".foot{color:#777;font-size:12px;border-top:1px solid #ddd;margin-top:24px;padding-top:8px}")
+         ".foot{color:#777;font-size:12px;border-top:1px solid #ddd;margin-top:24px;padding-top:8px}"
+         ".badge{display:inline-block;font-size:12px;font-weight:bold;text-transform:uppercase;letter-spacing:.04em;"
+         "padding:1px 7px;border-radius:3px;color:#fff;background:#555}.badge.silent{background:#8a4b00}"
+         ".badge.takedown{background:#a50e0e}.badge.abtest{background:#4a3aa8}.badge.restamped{background:#56606b}"
+         ".evidence{margin:6px 0;font-size:14px}.variants{margin:2px 0 8px}")
 
 
 def thread_id(article_id: int, domain: str) -> str:
@@ -140,7 +144,12 @@ def _links(it: dict, public_url: str | None) -> list[tuple[str, str]]:
     old_n, new_n = _pair(it)
     label = (f"versions {old_n} → {new_n} in marsad (timeline, chart, side by side)" if old_n and new_n
              else "the article in marsad (timeline, last text)")
-    return [(label, article_page(public_url, it["article_id"], old_n, new_n)), ("the article on its site", it["url"])]
+    out = [(label, article_page(public_url, it["article_id"], old_n, new_n))]
+    good = _last_good(it) if not new_n else None
+    if good:
+        out.insert(0, (f"the last good version ({good}) in marsad", article_page(public_url, it["article_id"],
+                                                                                  None, good)))
+    return out + [("the article on its site", it["url"])]
 
 
 def _meta(it: dict) -> str:
@@ -156,12 +165,55 @@ def _why(it: dict) -> list[str]:
     return it.get("why") or [f"rule “{isolate(r) if has_rtl(r) else r}”" for r in it.get("rules") or []]
 
 
+TAKEDOWN_WORDS = {"not_found": "HTTP 404", "gone": "HTTP 410", "redirect_home": "redirected to the home page",
+                  "redirect_section": "redirected to a section page", "soft_404": "the page says it is not found",
+                  "body_vanished": "the text gave way to a notice", "noindex": "noindex appeared",
+                  "feed_dropout": "dropped from its feed"}
+
+
+def _badges(it: dict) -> list[tuple[str, str, str, list[str]]]:
+    """(css class, badge, what it means, page texts it names) for the evidence an item carries: a
+    silent edit, a re-stamp, a probable headline test, a take-down (detector/silent.py, headline_tests.py,
+    takedown.py). Page texts (headline variants) are kept apart so each can be bidi-isolated."""
+    from detector.takedown import kind_of
+    changes = it["changes"]
+    out = []
+    silent = [c for c in changes if c.detail.get("silent")]
+    if silent:
+        stamp = ("the page prints no update stamp" if silent[0].detail.get("stamp") == "none"
+                 else "the update stamp did not move")
+        out.append(("silent", "silent edit", f"{stamp} and no correction notice was added", []))
+    if any(c.detail.get("restamped") for c in changes):
+        out.append(("restamped", "re-stamped", "the update stamp moved; the text did not change", []))
+    for c in changes:
+        test = c.detail.get("headline_test") if c.kind == "title_changed" else None
+        if test:
+            out.append(("abtest", "headline test", f"probable A/B test, {len(test['variants'])} headlines "
+                        f"served in turn ({test['flips']} flips since {_when(test.get('since'))}):",
+                        list(test["variants"])))
+    for c in changes:
+        if c.kind == "removed":
+            out.append(("takedown", "taken down", TAKEDOWN_WORDS.get(kind_of(c), kind_of(c)), []))
+    return out
+
+
+def _last_good(it: dict) -> int | None:
+    """The last version before a take-down, which the mail links to."""
+    for c in it["changes"]:
+        if c.kind == "removed" and c.detail.get("last_good_version"):
+            return c.detail["last_good_version"]
+    return it.get("last_n") if any(c.kind == "removed" for c in it["changes"]) else None
+
+
 def _item_text(it: dict, public_url: str | None, rtl: bool) -> str:
     iso = isolate if rtl else (lambda s: s or "")
     lines = [f"{iso(it.get('site') or '')} — {iso(it.get('title') or it['url'])}".strip(" —"), _meta(it)]
     why = _why(it)
     if why:
         lines.append("Matched: " + "; ".join(why))
+    for _, badge, meaning, texts in _badges(it):
+        lines.append(f"[{badge.upper()}] {meaning}" + "".join(f"\n  {n}. {isolate(t) if has_rtl(t) else t}"
+                                                             for n, t in enumerate(texts, 1)))
     lines.append("")
     for c in it["changes"]:
         if c.kind == "figure_changed" and c.detail.get("path"):
@@ -187,6 +239,10 @@ def _item_html(it: dict, public_url: str | None, heading: str = "h1") -> str:
     why = _why(it)
     if why:
         parts.append('<p class="why" dir="ltr">Matched: ' + "; ".join(escape(w) for w in why) + "</p>")
+    for cls, badge, meaning, texts in _badges(it):
+        parts.append(f'<p class="evidence" dir="ltr"><span class="badge {cls}">{escape(badge)}</span> '
+                     f'{escape(meaning)}</p>' + (f'<ol class="variants" dir="{direction(texts[0])}">' + "".join(
+                         f'<li dir="{direction(t)}">{escape(t)}</li>' for t in texts) + "</ol>" if texts else ""))
     paths = [c for c in it["changes"] if c.kind == "figure_changed" and c.detail.get("path")]
     parts += [f'<p class="path">{escape(_figure(c))} <span class="meta">(as it stands now)</span></p>' for c in paths]
     parts.append(render_html(it["changes"], "en"))

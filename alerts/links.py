@@ -15,8 +15,11 @@ def front_page(public_url: str | None) -> str:
 
 
 def article_page(public_url: str | None, article_id: int, old_n: int | None = None, new_n: int | None = None) -> str:
-    """The article's page; at the pair old_n → new_n when both are known (a take-down has no pair)."""
+    """The article's page; at the pair old_n → new_n when both are known (a take-down has no pair), at
+    version new_n alone when only it is (a take-down's last good version)."""
     url = f"{front_page(public_url)}article/{int(article_id)}"
     if old_n and new_n:
         url += "?" + urlencode({"from": int(old_n), "to": int(new_n)})
+    elif new_n:
+        url += "?" + urlencode({"to": int(new_n)})
     return url

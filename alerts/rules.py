@@ -111,6 +111,8 @@ class AlertRule:
     urgent: str | None = None            # a digest rule's changes at least this severe go at once
     name: str = ""
     error_streak: int = 0                # > 0: alert when an article's checks fail this many times in a row
+    only_silent: bool = False            # only silent edits (detector/silent.py): no stamp moved, no correction
+    restamped: bool = False              # also re-stamps (the update stamp moved, nothing else), quiet otherwise
 
     @property
     def id(self) -> str:
@@ -173,6 +175,10 @@ class AlertRule:
     def matches(self, change: Change) -> bool:
         if change.kind == "fetch_failing":          # only rules that ask for it, at the streak they name
             return bool(self.error_streak) and change.new == self.error_streak
+        if change.detail.get("restamped"):          # quiet unless the rule asks for re-stamps
+            return self.restamped and (not self.kinds or change.kind in self.kinds)
+        if self.only_silent and not change.detail.get("silent"):
+            return False
         if self.kinds and change.kind not in self.kinds:
             return False
         floor = max(severity_rank(self.min_severity), 1)       # "none" (cosmetic) never alerts
@@ -207,14 +213,16 @@ def rule_from_config(d: dict, index: int = 0, duration=None) -> AlertRule:
                      url_patterns=_tuple(d.get("url_patterns")), keywords=_tuple(d.get("keywords")),
                      scope=d.get("in") or "text", measures=_tuple(d.get("measures")),
                      min_rise=int(d.get("min_rise", 0)), digest=digest, urgent=d.get("urgent") or None,
-                     name=d.get("name") or f"rule{index + 1}", error_streak=int(d.get("error_streak") or 0))
+                     name=d.get("name") or f"rule{index + 1}", error_streak=int(d.get("error_streak") or 0),
+                     only_silent=bool(d.get("only_silent")), restamped=bool(d.get("restamped")))
 
 
 def matching(rules, site: str | None, changes, url: str | None = None, title: str | None = None,
              text: str | None = None) -> list[tuple[AlertRule, list[int]]]:
     """For each rule, the indexes of the changes it covers (rules that cover none are left out). Quiet
-    kinds (a move, a byline, a re-dating, an update stamp, a spelling fix: detector.compare.quiet_alone)
-    ride along with a change that alerts, but never make a mail alone, whatever a rule's min_severity."""
+    kinds (a move, a byline, a re-dating, an update stamp, a spelling fix, a headline test's later flips:
+    detector.compare.quiet_alone) ride along with a change that alerts, but never make a mail alone,
+    whatever a rule's min_severity; a re-stamp does for a rule that asks (`restamped`)."""
     from detector.compare import quiet_alone
     out = []
     scopes = Scopes(title, text)
@@ -222,6 +230,7 @@ def matching(rules, site: str | None, changes, url: str | None = None, title: st
         if not rule.matches_article(site, url, title, text, scopes):
             continue
         idx = [i for i, c in enumerate(changes) if rule.matches(c)]
-        if idx and not all(quiet_alone(changes[i]) for i in idx):
+        if idx and not all(quiet_alone(changes[i]) and not (rule.restamped and changes[i].detail.get("restamped"))
+                           for i in idx):
             out.append((rule, idx))
     return out

@@ -17,21 +17,23 @@ from __future__ import annotations
 import hashlib
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from detector import Policy, compare, summarize, version_hash
 from detector.models import Analysis, Article
+from detector.takedown import noindex
 
-from .extract import ExtractionError, extract
-from .fingerprint import fingerprint
+from .extract import ExtractionError, extract, parse_page
+from .fingerprint import fingerprint_tree
 from .validity import assess
 
 SMALL_RUN = 50          # a one-off crawl of fewer targets analyses in-process: a pool costs more to start
 
 
 def raw_hash(body: bytes) -> str:
-    """The hash of a body as fetched; blake2b is the fastest hash in the standard library."""
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
+    """The hash of a body as fetched, on every fetch: SHA-256 (hardware-accelerated on current x86 and
+    ARM cores, about twice blake2b's speed there), cut to 128 bits."""
+    return hashlib.sha256(body).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -57,16 +59,28 @@ class Job:
 
 
 def analyze(job: Job) -> Analysis:
-    """What a fetched body means for the article: refused, unchanged, new or changed (with its changes)."""
-    fp = fingerprint(job.body)
+    """What a fetched body means for the article: refused, unchanged, new or changed (with its changes),
+    and whether it asks search engines not to index it (take-down evidence: detector/takedown.py)."""
+    return replace(_analyze(job), noindex=noindex(job.headers, job.body))
+
+
+def _analyze(job: Job) -> Analysis:
+    try:                                     # one decode and parse for the fingerprint and the extraction
+        page = parse_page(job.body, job.content_type)
+    except ExtractionError as e:
+        page, failed = None, str(e)
+    fp = fingerprint_tree(page.tree) if page is not None else None
     if fp is not None and fp == job.fingerprint and job.previous is not None:
         return Analysis("unchanged", content_hash=job.previous.content_hash, fingerprint=fp)
-    try:
-        article = extract(job.body, url=job.url, fetched_at=job.fetched_at, content_type=job.content_type)
-    except ExtractionError as e:
-        article, failed = None, str(e)
-    else:
-        failed = None
+    article = None
+    if page is not None:
+        try:
+            article = extract(job.body, url=job.url, fetched_at=job.fetched_at, content_type=job.content_type,
+                              page=page)
+        except ExtractionError as e:
+            failed = str(e)
+        else:
+            failed = None
     prev = job.previous
     reason = assess(status=job.status, headers=job.headers, body=job.body, article=article,
                     previous_text_chars=prev.text_chars if prev else None)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import Executor
+import threading
+from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -41,6 +42,7 @@ class Store:
     discovery: list = field(default_factory=list)     # futures of the discovery inserts of this round
     _writer: Writer | None = None
     _pool: Executor | None = None
+    _starting: threading.Thread | None = None
 
     @property
     def db_path(self) -> str:
@@ -61,9 +63,29 @@ class Store:
 
     @property
     def pool(self) -> Executor:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
         if self._pool is None:
             self._pool = make_pool(self.pipeline.get("workers", "auto"), self.targets_hint)
         return self._pool
+
+    def warm(self) -> None:
+        """Start the analysis workers now, in a thread of their own, before the first changed page needs
+        them: the daemon at start, a one-off run once its targets are known. The first job sent to a
+        forkserver pool blocks until the server has imported the extractors and forked (0.4-0.8 s); sent
+        from the event loop it stalls every download, and in a short run it is most of the wait."""
+        if self._pool is not None or self._starting is not None:
+            return
+
+        def start():
+            pool = make_pool(self.pipeline.get("workers", "auto"), self.targets_hint)
+            if isinstance(pool, ProcessPoolExecutor):
+                for _ in range(pool._max_workers):      # one no-op each: every worker forks and warms up
+                    pool.submit(int)
+            self._pool = pool
+        self._starting = threading.Thread(target=start, name="marsad-pool-start", daemon=True)
+        self._starting.start()
 
     def previous(self, url: str) -> Previous | None:
         """The last stored version of a page, for the CPU step (a read; WAL readers never wait)."""
@@ -74,6 +96,8 @@ class Store:
         return Previous(content_hash, article, len(article.text or ""))
 
     async def analyze(self, job: Job):
+        if self._starting is not None:
+            await asyncio.to_thread(self._starting.join)
         try:
             return await asyncio.wrap_future(self.pool.submit(analyze, job))
         except BrokenProcessPool:
@@ -98,6 +122,9 @@ class Store:
         return sum(counts)
 
     def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
         if self._writer is not None:
             self._writer.close()
             self._writer = None
@@ -123,7 +150,8 @@ class RecordPipeline:
         elif isinstance(item, DiscoveredItem):
             now = store.clock()
 
-            def insert(db, site=item.site, urls=list(item.urls)):
-                return track(db, urls, now, ensure_site(db, site)) if urls else 0
+            def insert(db, site=item.site, urls=list(item.urls), source=item.source):
+                return track(db, urls, now, ensure_site(db, site), source=source, rules=store.rules,
+                             policy=store.policy) if urls else 0
             store.discovery.append(store.writer.call(insert))
         return item

@@ -12,9 +12,12 @@ from datetime import datetime
 from .align import align, word_diff
 from .corrections import is_correction
 from .figures import is_background, story_figures
+from .headline_tests import is_repeat
 from .models import Article, Change, Comparison, Figure, severity_rank
 from .normalize import loose
 from .sentences import split_sentences
+from .silent import mark as mark_silent
+from .takedown import takedown_change
 
 # Default severity of each kind (DESIGN.md's table). A Policy may override any of them.
 DEFAULT_SEVERITY = {
@@ -55,8 +58,10 @@ QUIET_ALONE = frozenset({"sentence_moved", "byline_changed", "published_time_cha
 
 
 def quiet_alone(change: Change) -> bool:
-    """The change never makes a version alert by itself (QUIET_ALONE, or an edit marked `typo`)."""
-    return change.kind in QUIET_ALONE or bool(change.kind == "sentence_edited" and change.detail.get("typo"))
+    """The change never makes a version alert by itself (QUIET_ALONE, an edit marked `typo`, or a
+    headline test's flip after the one that revealed it: detector/headline_tests.py)."""
+    return (change.kind in QUIET_ALONE or bool(change.kind == "sentence_edited" and change.detail.get("typo"))
+            or is_repeat(change))
 
 
 DEFAULT_POLICY = Policy()
@@ -336,9 +341,11 @@ def compare(previous: Article | None, current: Article, policy: Policy = DEFAULT
                     if (getattr(previous, f) or "") != (getattr(current, f) or "")]
         if cosmetic:
             changes.append(_change(policy, "cosmetic", cosmetic[0], None, None, {"fields": cosmetic}))
+    changes = mark_silent(changes, current)
     return Comparison(tuple(changes), policy.alerts(changes))
 
 
 def removed_change(status: int, policy: Policy = DEFAULT_POLICY) -> Change:
-    """The change recorded when an article is taken down (HTTP 404 or 410)."""
-    return _change(policy, "removed", "url", None, status)
+    """The change recorded when an article is taken down by HTTP 404 or 410 (detector/takedown.py has
+    the other ways)."""
+    return takedown_change("gone" if status == 410 else "not_found", status, policy)

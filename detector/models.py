@@ -123,6 +123,8 @@ class Fetch:
     retry_after: int | None = None     # seconds the server asked us to wait (HTTP Retry-After)
     raw_hash: str | None = None        # hash of the body as fetched: the same body again is `unchanged` unparsed
     analysis: "Analysis | None" = None  # what the CPU step made of the body (None: storage compares itself)
+    idempotency_key: str | None = None  # from a Redis worker: "<article id>:<dispatch token>", recorded once
+    headers: bytes | None = None       # status line + headers as received, for a new/changed fetch only (versions.raw_headers)
 
 
 @dataclass(frozen=True)
@@ -145,3 +147,4 @@ class Analysis:
     summary_ar: str | None = None
     base_hash: str | None = None     # the content hash of the version `changes` were computed against
     fingerprint: str | None = None   # the body's article fingerprint (crawler/fingerprint.py), kept for the next fetch
+    noindex: str | None = None       # where the page said noindex ("meta", "header", ""), None: not looked at

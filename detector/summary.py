@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from .models import Change
 
 MEASURE_NAMES = {
@@ -26,7 +28,15 @@ PHRASES = {
            "sentences_edited": "{n} sentence{s} edited", "sentences_moved": "{n} sentence{s} moved",
            "nothing": "no change", "minor": "minor text changes (labels, counters)",
            "live_entries": "live blog: +{n} entr{s}", "typos": "{n} spelling fix{s}",
-           "fetch_failing": "{n} failed checks in a row ({error})"},
+           "fetch_failing": "{n} failed checks in a row ({error})",
+           "redirect_home": "taken down: now redirects to the home page", "redirect_section":
+           "taken down: now redirects to a section page ({path})", "soft_404":
+           "taken down: the page now says it is not found (HTTP {status})", "body_vanished":
+           "taken down: the article text gave way to a notice", "noindex":
+           "hidden from search engines: noindex appeared ({source})", "feed_dropout":
+           "dropped out of its feed while still served", "headline_test":
+           "probable headline A/B test ({n} variants)", "headline_test_repeat": "headline A/B test: flip {flips}",
+           "restamped": "re-stamped {old} → {new} GMT, no content change"},
     "ar": {"title_changed": "تغيّر العنوان", "byline_changed": "تغيّر اسم الكاتب",
            "correction_added": "أضيف تصحيح", "cosmetic": "تعديلات شكلية فقط",
            "removed": "حُذف المقال (HTTP {status})", "updated": "التحديث من {old} إلى {new} بتوقيت غرينتش",
@@ -36,7 +46,15 @@ PHRASES = {
            "sentences_removed": "حُذفت جمل: {n}", "sentences_edited": "عُدّلت جمل: {n}",
            "sentences_moved": "نُقلت جمل: {n}", "nothing": "لا تغيير",
            "minor": "تغييرات طفيفة (عناوين فرعية أو عدادات)", "live_entries": "تغطية مباشرة: أضيفت مداخلات: {n}",
-           "typos": "تصحيحات إملائية: {n}", "fetch_failing": "فشل الجلب {n} مرات متتالية ({error})"},
+           "typos": "تصحيحات إملائية: {n}", "fetch_failing": "فشل الجلب {n} مرات متتالية ({error})",
+           "redirect_home": "حُذف المقال: الرابط يحوّل الآن إلى الصفحة الرئيسية",
+           "redirect_section": "حُذف المقال: الرابط يحوّل الآن إلى صفحة قسم ({path})",
+           "soft_404": "حُذف المقال: الصفحة تقول الآن إنها غير موجودة (HTTP {status})",
+           "body_vanished": "حُذف المقال: حلّ إشعار محل نص المقال",
+           "noindex": "أُخفي عن محركات البحث: ظهر وسم noindex ({source})",
+           "feed_dropout": "اختفى من خلاصة الموقع مع أنه ما زال منشوراً",
+           "headline_test": "اختبار عناوين محتمل (A/B)، عدد الصيغ: {n}", "headline_test_repeat": "اختبار عناوين: تبديل رقم {flips}",
+           "restamped": "تغيّر ختم التحديث من {old} إلى {new} بتوقيت غرينتش دون تغيير في المحتوى"},
 }
 
 
@@ -61,6 +79,14 @@ def describe(change: Change, lang: str = "en") -> str:
         if lang == "ar":
             return f"{name}: من {old} إلى {new} ({direction})"
         return f"{name}: {old} → {new} ({direction})"
+    if k == "title_changed" and change.detail.get("headline_test"):
+        test = change.detail["headline_test"]
+        if test.get("repeat"):
+            return p["headline_test_repeat"].format(flips=test.get("flips"))
+        return p["headline_test"].format(n=len(test.get("variants") or ()))
+    if k == "updated_time_changed" and change.detail.get("restamped"):
+        old, new = short_time(change.old, change.new)
+        return p["restamped"].format(old=old, new=new)
     if k in ("updated_time_changed", "published_time_changed"):
         what = {"en": {"updated_time_changed": "updated", "published_time_changed": "published"},
                 "ar": {"updated_time_changed": "التحديث", "published_time_changed": "النشر"}}[lang][k]
@@ -71,6 +97,10 @@ def describe(change: Change, lang: str = "en") -> str:
             return p["stamp_appeared"].format(what=what, new=short_time(None, change.new)[1])
         return p["stamp_gone"].format(what=what)
     if k == "removed":
+        kind = change.detail.get("takedown")
+        if kind in p:
+            path = urlsplit(change.detail.get("final_url") or "").path or "/"
+            return p[kind].format(status=change.new, source=change.detail.get("source", ""), path=path)
         return p["removed"].format(status=change.new)
     if k == "fetch_failing":
         return p["fetch_failing"].format(n=change.new, error=change.detail.get("error", ""))

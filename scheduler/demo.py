@@ -23,6 +23,10 @@ TIMELINE = [
     ("v2", "2021-02-26T14:00:00Z", "revised at 13:58: toll 22, headline rewritten, a paragraph added"),
     ("v3", "2021-02-26T14:10:00Z", "only the sidebar changed"),
     ("v3", "2021-02-26T14:15:00Z", "nothing changed at all"),
+    ("v4", "2021-02-26T14:40:00Z", "a paragraph quietly removed; the update stamp still says 13:58"),
+    ("v5", "2021-02-26T14:50:00Z", "another headline"),
+    ("v4", "2021-02-26T15:00:00Z", "the first headline is back"),
+    ("gone", "2021-02-26T15:30:00Z", "the article's URL now redirects to the home page"),
 ]
 SITE = "عربي بوست (demo)"
 
@@ -91,7 +95,8 @@ def run_demo(db_path: str, echo=print) -> dict:
     clock = Clock(TIMELINE[0][1])
     sink = MailSink()
     config = Config(sites=[], alerts=[{"to": ["desk@newsroom.example"], "min_severity": "medium"}],
-                    smtp={"host": "127.0.0.1", "port": sink.port, "from": "marsad <alerts@newsroom.example>"})
+                    smtp={"host": "127.0.0.1", "port": sink.port, "from": "marsad <alerts@newsroom.example>"},
+                    delivery={**Config().delivery, "burst": 10})      # each of the demo's alerts its own mail
     store = make_store(db, config, clock)
     steps: list[tuple[str, str, str, CycleStats]] = []
     with DemoSite("v1") as site:
@@ -117,12 +122,15 @@ def run_demo(db_path: str, echo=print) -> dict:
     with sink:
         report = send_due(db, config)
     eml = path.with_name(path.stem + "-alert.eml")
-    if sink.received:
-        eml.write_bytes(sink.received[0])
+    more = [path.with_name(f"{path.stem}-alert-{i}.eml") for i in range(2, len(sink.received) + 1)]
+    for i, message in enumerate(sink.received):
+        (eml if i == 0 else more[i - 1]).write_bytes(message)
     _report(echo, db, path, base, found, steps)
     echo(f"Alert e-mail ({report.line()}) through a local SMTP server on 127.0.0.1:{sink.port};"
-         + (f" the message it received is saved as {eml}" if sink.received else " nothing was received"))
-    return {"discovered": found, "steps": steps, "eml": str(eml) if sink.received else None}
+         + (f" the message it received is saved as {eml}" if sink.received else " nothing was received")
+         + (f" (the next: {', '.join(p.name for p in more)})" if more else ""))
+    return {"discovered": found, "steps": steps, "eml": str(eml) if sink.received else None,
+            "more": [str(p) for p in more]}
 
 
 def _report(echo, db, path, base, found, steps) -> None:
@@ -147,17 +155,37 @@ def _report(echo, db, path, base, found, steps) -> None:
                                key=lambda c: order.index(c.kind) if c.kind in order else len(order))
                 for c in shown:
                     line = describe(c)
-                    if c.kind == "title_changed":
+                    test = c.detail.get("headline_test") if c.kind == "title_changed" else None
+                    if test:
+                        line += ": " + " | ".join(f"«{t}»" for t in test["variants"])
+                    elif c.kind == "title_changed":
                         line += f": «{c.old}» → «{c.new}»"
                     elif c.kind in ("sentence_added", "correction_added"):
                         line += f": «{c.new}»"
+                    elif c.kind == "sentence_removed":
+                        line += f": «{c.old}»"
                     echo(f"             - {line}")
                 echo(f"           in one line: {summarize(rec.changes)}")
                 echo(f"           بالعربية: {summarize(rec.changes, 'ar')}")
+                silent = next((c for c in rec.changes if c.detail.get("silent")), None)
+                if silent:
+                    echo("           SILENT EDIT: the update stamp did not move"
+                         f" ({(item.article.updated_at or '')[11:16]} GMT) and no correction notice was added")
             elif rec.outcome == "unchanged":
                 echo("           no change: the article is the same (page furniture ignored); no version stored")
             elif rec.outcome == "not_modified":
                 echo("           no change: the server answered 304 Not Modified (conditional GET), nothing parsed")
+            elif rec.outcome == "removed":
+                for c in rec.changes:
+                    what = describe(c)
+                    echo("           TAKEN DOWN" + (what[len("taken down"):] if what.startswith("taken down")
+                                                    else f": {what}")
+                         + (f" ({c.detail['final_url']})" if c.detail.get("final_url") else "")
+                         + ("  [alert queued]" if rec.alert else ""))
+                    good = c.detail.get("last_good_version")
+                    if good:
+                        echo(f"           the last good version ({good}) stays one click away:"
+                             f" /-/marsad/article/{rec.article_id}?to={good}")
             else:
                 echo(f"           {rec.outcome}: {item.error or item.status}")
         echo("")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -26,6 +26,8 @@ from .search import index_version
 from .times import shift
 from detector.models import Analysis, Fetch
 from detector import DEFAULT_POLICY, Article, Change, Policy, compare, removed_change, summarize, version_hash
+from detector.headline_tests import HEADLINE_TEST_WINDOW, annotate as headline_tests
+from detector.takedown import body_vanished, redirect_kind, takedown_change
 
 REMOVED_STATUSES = (404, 410)
 MAX_RETRY_AFTER = 86400               # a server's Retry-After is honoured up to a day, never for centuries
@@ -76,16 +78,69 @@ def fetchable_scheme(url: str) -> bool:
     return parts.scheme.lower() in FETCHABLE_SCHEMES and bool(parts.hostname)
 
 
-def track(db: sqlite_utils.Database, urls, now: str, site_id: int | None = None) -> int:
+def track(db: sqlite_utils.Database, urls, now: str, site_id: int | None = None, *, source: str | None = None,
+          rules=(), policy: Policy | None = None) -> int:
     """Start watching URLs (discovery); already tracked URLs are left as they are, URLs that are not
-    http(s) are never tracked. Returns how many are new."""
+    http(s) are never tracked. With `source` (the feed, sitemap or section page that listed them, in its
+    order) the listing is remembered and an article that dropped out of it is recorded (_listed).
+    Returns how many are new."""
     rows = [(u, site_id, now, now) for u in urls if fetchable_scheme(u)]
     with db.conn:
         before = db.conn.total_changes
         db.conn.executemany(
             "INSERT OR IGNORE INTO articles (url, site_id, first_seen_at, next_check_at, status, version_count)"
             " VALUES (?, ?, ?, ?, 'active', 0)", rows)
-        return db.conn.total_changes - before
+        added = db.conn.total_changes - before
+        if source:
+            _listed(db.conn, source, [r[0] for r in rows], now, rules, policy or DEFAULT_POLICY)
+        return added
+
+
+LISTING_CHUNK = 500                   # URLs looked up per query (SQLite's bound-parameter limit is 999+)
+
+
+def _listed(conn, source: str, urls: list[str], now: str, rules, policy: Policy) -> None:
+    """What `source` lists now, against what it listed last time. A feed or sitemap sheds its oldest
+    entries as news comes in (they fall off one end); an article that is gone while entries listed on
+    both sides of it remain was taken out of the listing. Each such article that is still served (active,
+    its last check good, a version held) gets a `removed` change of kind feed_dropout, once."""
+    ids: dict[str, int] = {}
+    for i in range(0, len(urls), LISTING_CHUNK):
+        chunk = urls[i:i + LISTING_CHUNK]
+        ids.update(conn.execute(f"SELECT url, id FROM articles WHERE url IN ({','.join('?' * len(chunk))})",
+                                chunk).fetchall())
+    now_pos = {}
+    for pos, url in enumerate(urls):
+        if url in ids:
+            now_pos.setdefault(ids[url], pos)
+    rows = {aid: (pos, listed) for aid, pos, listed in conn.execute(
+        "SELECT article_id, position, listed FROM listings WHERE source = ?", [source])}
+    before = {aid: pos for aid, (pos, listed) in rows.items() if listed}
+    kept = [p for aid, p in before.items() if aid in now_pos]
+    gone = [aid for aid in before if aid not in now_pos]
+    if kept and gone:
+        low, high = min(kept), max(kept)
+        for aid in gone:
+            if low < before[aid] < high:
+                _dropped_out(conn, aid, source, before[aid], now, rules, policy)
+    conn.executemany("UPDATE listings SET listed = 0, dropped_at = ? WHERE source = ? AND article_id = ?",
+                     [(now, source, aid) for aid in gone])
+    # Only what moved is written: a sitemap of 50,000 entries that did not change costs one read.
+    conn.executemany("INSERT INTO listings (source, article_id, position, listed, first_listed_at) VALUES (?, ?, ?, 1, ?)"
+                     " ON CONFLICT(source, article_id) DO UPDATE SET position = excluded.position, listed = 1,"
+                     " dropped_at = NULL",
+                     [(source, aid, pos, now) for aid, pos in now_pos.items() if rows.get(aid) != (pos, 1)])
+
+
+def _dropped_out(conn, article_id: int, source: str, position: int, now: str, rules, policy: Policy) -> None:
+    row = conn.execute("SELECT a.url, a.status, a.error_streak, s.name FROM articles a LEFT JOIN sites s"
+                       " ON s.id = a.site_id WHERE a.id = ?", [article_id]).fetchone()
+    latest = _latest(conn, article_id)
+    if row is None or latest is None or row[1] != "active" or (row[2] or 0) > 0:
+        return                       # not (yet, or any more) served: a take-down of its own kind, or nothing
+    change = takedown_change("feed_dropout", None, policy, listing=source, position=position,
+                             last_good_version=latest[1])
+    _write_changes(conn, article_id, latest[0], None, now, (change,), rules, row[3], now, latest[3], row[0])
 
 
 def _head(conn, article_id: int):
@@ -131,12 +186,15 @@ def record_check(db: sqlite_utils.Database, r: CheckResult, *, policy: Policy = 
 
 def record_batch(db: sqlite_utils.Database, fetches, *, policy: Policy = DEFAULT_POLICY, rules=(),
                  revisit: Callable[[str, str | None, str, bool], str | None] | None = None,
-                 backoff_max: float = HOST_BACKOFF_MAX) -> list[Recorded]:
-    """Write many checks in one transaction: all of them, or (on any error) none."""
+                 backoff_max: float = HOST_BACKOFF_MAX, before_commit: Callable | None = None) -> list[Recorded]:
+    """Write many checks in one transaction: all of them, or (on any error) none. `before_commit(conn)`
+    writes more in the same transaction (the writer's idempotency keys, storage/writer.py)."""
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
         out = [_write(conn, r, policy, rules, revisit, backoff_max) for r in fetches]
+        if before_commit is not None:
+            before_commit(conn)
         conn.execute("COMMIT")
         return out
     except BaseException:
@@ -147,6 +205,8 @@ def record_batch(db: sqlite_utils.Database, fetches, *, policy: Policy = DEFAULT
 
 def _write(conn, r: CheckResult, policy: Policy, rules, revisit, backoff_max: float) -> Recorded:
     rec = _record(conn, r, policy, rules)
+    if r.analysis is not None and r.analysis.noindex is not None and rec.outcome in ("new", "changed", "unchanged"):
+        _noindex(conn, r, rec, policy, rules)
     first_seen, last_changed, streak = conn.execute(
         "SELECT first_seen_at, last_changed_at, error_streak FROM articles WHERE id = ?", [rec.article_id]).fetchone()
     updates: dict = {"last_checked_at": r.fetched_at}
@@ -185,6 +245,23 @@ def _write(conn, r: CheckResult, policy: Policy, rules, revisit, backoff_max: fl
     sets = ", ".join(f"[{k}] = ?" for k in updates)
     conn.execute(f"UPDATE articles SET {sets} WHERE id = ?", [*updates.values(), rec.article_id])
     return rec
+
+
+def _noindex(conn, r: CheckResult, rec: Recorded, policy: Policy, rules) -> None:
+    """Remember where the page asked not to be indexed; a `noindex` that appears on an article marsad
+    already holds a version of is take-down evidence (a `removed` change of kind noindex), recorded once."""
+    before = conn.execute("SELECT noindex FROM articles WHERE id = ?", [rec.article_id]).fetchone()[0]
+    now = r.analysis.noindex
+    if before == now:
+        return
+    conn.execute("UPDATE articles SET noindex = ? WHERE id = ?", [now, rec.article_id])
+    if now and before == "" and rec.outcome != "new":
+        latest = _latest(conn, rec.article_id)
+        change = takedown_change("noindex", r.status, policy, source=now, last_good_version=latest[1])
+        _write_changes(conn, rec.article_id, latest[0], None, r.fetched_at, (change,), rules, r.site, r.fetched_at,
+                       latest[3], r.url)
+        rec.changes = (*rec.changes, change)
+        rec.alert = rec.alert or policy.alerts((change,))
 
 
 def _failing_alert(conn, article_id: int, streak: int, reason: str, r: CheckResult, rules) -> None:
@@ -234,6 +311,63 @@ def _host_health(conn, r: CheckResult, backoff_max: float) -> str | None:
     return None
 
 
+SOFT_404 = "not found page"          # crawler/validity.py's reason for a 200 page that says it is not found
+
+
+def _soft_404_since(conn, article_id: int) -> str | None:
+    """When the article's last check was already a soft 404 (its time), else None. One "not found" page
+    is an error check (a CMS glitch heals: tests/test_faults.py); the second in a row (or a 304 to it:
+    the server says it is still that page) is a take-down."""
+    last_error = conn.execute("SELECT last_error FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+    if not (last_error or "").startswith(SOFT_404):       # (a good check clears last_error)
+        return None
+    row = conn.execute("SELECT max(at) FROM checks WHERE article_id = ? AND outcome = 'error'", [article_id]).fetchone()
+    return row[0] if row and row[0] else None
+
+
+def _soft_404(conn, article_id: int, status: int | None, reason: str | None, policy: Policy) -> Change | None:
+    since = _soft_404_since(conn, article_id)
+    if since is None:
+        return None
+    reason = reason or conn.execute("SELECT last_error FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+    return takedown_change("soft_404", status, policy, since=since, phrase=reason[len(SOFT_404):].strip(" :"))
+
+
+def _taken_down(conn, r: CheckResult, article_id: int, status: str, change: Change, check: dict, policy: Policy,
+                rules) -> Recorded:
+    """A take-down (detector/takedown.py): the `removed` change once, from the last good version (which
+    the mail and the pages link to), and the article is no longer checked; later checks record only
+    `removed` checks."""
+    changes: tuple[Change, ...] = ()
+    if status != "removed":
+        latest = _latest(conn, article_id)
+        if latest:
+            change = replace(change, detail={**change.detail, "last_good_version": latest[1]})
+        changes = (change,)
+        _write_changes(conn, article_id, latest[0] if latest else None, None, r.fetched_at, changes, rules,
+                       r.site, r.fetched_at, latest[3] if latest else None, r.url)
+        conn.execute("UPDATE articles SET status = 'removed', next_check_at = NULL WHERE id = ?", [article_id])
+    _insert(conn, "checks", {**check, "outcome": "removed"})
+    return Recorded("removed", article_id, None, changes, policy.alerts(changes))
+
+
+def _evidence(conn, article_id: int, at: str, latest, article: Article, changes, policy: Policy):
+    """The changes of a new version with what only the stored history shows: a headline that alternates
+    (detector/headline_tests.py, given the recent headlines) and a text that gave way to a notice
+    (detector/takedown.body_vanished). Returns (changes, take-down change or None)."""
+    if any(c.kind == "title_changed" for c in changes):
+        history = conn.execute("SELECT fetched_at, title FROM versions WHERE article_id = ? AND fetched_at >= ?"
+                               " ORDER BY n", [article_id, shift(at, -HEADLINE_TEST_WINDOW)]).fetchall()
+        changes = tuple(headline_tests(changes, [*history, (at, article.title)]))
+    previous_chars = conn.execute("SELECT length(text) FROM versions WHERE id = ?", [latest[0]]).fetchone()[0] or 0
+    vanished = None
+    if body_vanished(previous_chars, len(article.text or "")):
+        vanished = takedown_change("body_vanished", 200, policy, old_chars=previous_chars,
+                                   new_chars=len(article.text or ""), notice=(article.text or "")[:300],
+                                   last_good_version=latest[1])
+    return changes, vanished
+
+
 def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
     conn.execute("INSERT OR IGNORE INTO articles (url, first_seen_at, next_check_at, status, version_count)"
                  " VALUES (?, ?, ?, 'active', 0)", [r.url, r.fetched_at, r.fetched_at])
@@ -247,19 +381,20 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
              "final_url": r.final_url if r.final_url and r.final_url != r.url else None}
 
     if r.status in REMOVED_STATUSES:
-        changes: tuple[Change, ...] = ()
-        if status != "removed":
-            latest = _latest(conn, article_id)
-            changes = (removed_change(r.status, policy),)
-            _write_changes(conn, article_id, latest[0] if latest else None, None, r.fetched_at, changes, rules,
-                           r.site, r.fetched_at, latest[3] if latest else None, r.url)
-            conn.execute("UPDATE articles SET status = 'removed', next_check_at = NULL WHERE id = ?", [article_id])
-        _insert(conn, "checks", {**check, "outcome": "removed"})
-        return Recorded("removed", article_id, None, changes, policy.alerts(changes))
+        return _taken_down(conn, r, article_id, status, removed_change(r.status, policy), check, policy, rules)
+    redirected = redirect_kind(r.url, r.final_url) if r.status and 200 <= r.status < 300 else None
+    if redirected:                   # the URL now leads to the home page or a section: the story is gone
+        change = takedown_change(redirected, r.status, policy, final_url=r.final_url)
+        return _taken_down(conn, r, article_id, status, change, check, policy, rules)
+    analysis = r.analysis
+    soft = analysis is not None and analysis.outcome == "invalid" and (analysis.reason or "").startswith(SOFT_404)
+    if soft or r.status == 304:      # a second "not found" in a row (or a 304 to the first): a take-down
+        change = _soft_404(conn, article_id, r.status, analysis.reason if soft else None, policy)
+        if change is not None:
+            return _taken_down(conn, r, article_id, status, change, check, policy, rules)
     if r.status == 304:
         _insert(conn, "checks", {**check, "outcome": "not_modified"})
         return Recorded("not_modified", article_id)
-    analysis = r.analysis
     if analysis is not None and analysis.outcome == "invalid":
         _insert(conn, "checks", {**check, "outcome": "error", "error": analysis.reason or "refused by the validity gate"})
         return Recorded("error", article_id)
@@ -291,6 +426,12 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
         comparison_changes, alert = comparison.changes, comparison.alert
         summary = summarize(comparison_changes, "en") if latest else None
         summary_ar = summarize(comparison_changes, "ar") if latest else None
+    vanished = None
+    if latest:
+        marked, vanished = _evidence(conn, article_id, r.fetched_at, latest, a, comparison_changes, policy)
+        if marked != tuple(comparison_changes):
+            comparison_changes, alert = marked, policy.alerts(marked)
+            summary, summary_ar = summarize(marked, "en"), summarize(marked, "ar")
     n = latest[1] + 1 if latest else 1
     vid = _insert(conn, "versions", {
         "article_id": article_id, "n": n, "fetched_at": r.fetched_at, "content_hash": h, "title": a.title,
@@ -298,13 +439,18 @@ def _record(conn, r: CheckResult, policy: Policy, rules) -> Recorded:
         "text": a.text, "figures": json.dumps([f.to_dict() for f in a.figures], ensure_ascii=False),
         "summary": summary if latest else None, "summary_ar": summary_ar if latest else None, "live": int(a.live),
         **({"updated_precision_s": a.updated_precision_s} if a.updated_precision_s is not None else {}),
-        "raw_html": pack(r.html) if r.html else None})
+        "raw_html": pack(r.html) if r.html else None, **({"raw_headers": pack(r.headers)} if r.headers else {})})
     index_version(conn, vid, a.title, a.text)
     if latest:
         _write_changes(conn, article_id, latest[0], vid, r.fetched_at, comparison_changes, rules, r.site,
                        r.fetched_at, a, r.url)
     conn.execute("UPDATE articles SET version_count = ? WHERE id = ?", [n, article_id])
     _insert(conn, "checks", {**check, "outcome": "changed" if latest else "new", "version_id": vid})
+    if vanished is not None:         # the notice is kept as a version; the take-down is its own event
+        _write_changes(conn, article_id, latest[0], None, r.fetched_at, (vanished,), rules, r.site, r.fetched_at, a,
+                       r.url)
+        conn.execute("UPDATE articles SET status = 'removed', next_check_at = NULL WHERE id = ?", [article_id])
+        comparison_changes, alert = (*comparison_changes, vanished), True
     return Recorded("changed" if latest else "new", article_id, n, comparison_changes if latest else (),
                     alert if latest else False)
 

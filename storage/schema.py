@@ -129,11 +129,46 @@ def _m8_fingerprints(db: sqlite_utils.Database) -> None:
     create_views(db)
 
 
+def _m9_fetch_headers(db: sqlite_utils.Database) -> None:
+    """The status line and headers of the response that made a version (`Last-Modified`, `ETag`, caching
+    headers are part of the evidence; `marsad export warc` replays them), compressed like raw_html
+    (storage/blobs.py). Versions only: an unchanged check stores no headers."""
+    db["versions"].add_column("raw_headers", bytes)
+
+
+def _m10_evidence(db: sqlite_utils.Database) -> None:
+    """Take-down evidence (detector/takedown.py): where the last good fetch asked not to be indexed
+    (`articles.noindex`: "meta", "header", "" none, NULL never looked), and what each feed or sitemap
+    listed (`listings`: an article's place in it and whether it is still listed), so an article that
+    drops out of its feed while its neighbours stay is told from one that rolled off the end; the views
+    again, with the silent-edit, re-stamp, take-down and headline-test columns, and an index of changes by
+    the version they lead to (those columns, the article page and the outbox look changes up by it)."""
+    from .views import create_views
+    db["articles"].add_column("noindex", str)
+    db["listings"].create({"source": str, "article_id": int, "position": int, "listed": int,
+                           "first_listed_at": str, "dropped_at": str}, pk=("source", "article_id"),
+                          foreign_keys=[("article_id", "articles", "id")], defaults={"listed": 1})
+    db["listings"].create_index(["article_id"])
+    db["changes"].create_index(["to_version"])      # the views' evidence columns, the pages and the outbox read by it
+    create_views(db)
+
+
+
+def _m11_applied_results(db: sqlite_utils.Database) -> None:
+    """The idempotency keys of results recorded from Redis workers ("<article id>:<dispatch token>",
+    storage/writer.py): a result delivered twice is recorded once, because its key is written in the
+    same transaction as its check. Pruned after a week by the coordinator's retention."""
+    db.execute("CREATE TABLE applied_results (key TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID")
+
+
 MIGRATIONS = [(1, "core tables", _m1_core), (2, "versions.live", _m2_live), (3, "daemon bookkeeping", _m3_daemon),
               (4, "alert channels", _m4_channels), (5, "views and Arabic full-text search", _m5_datasette),
               (6, "fetch health, alert leases, daemon state", _m6_fetch_health),
               (7, "search indexes the normalized text only", _m7_lean_search),
-              (8, "article fingerprints, stamp precision, views", _m8_fingerprints)]
+              (8, "article fingerprints, stamp precision, views", _m8_fingerprints),
+              (9, "fetch headers kept with versions", _m9_fetch_headers),
+              (10, "take-down evidence: noindex, feed listings; views with silent edits", _m10_evidence),
+              (11, "idempotency keys of results from Redis workers", _m11_applied_results)]
 
 
 def known_version() -> int:

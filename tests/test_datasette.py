@@ -46,11 +46,12 @@ def test_views_return_the_demo_changes(demo_db):
     fig = next(r for r in rows if r["kind"] == "figure_changed")
     assert fig["change"] == "17 → 22" and fig["diff"] == "/-/marsad/diff/2"
     _, timeline = get(demo_db, "/demo/article_timeline.json?_shape=array")
-    assert [r["n"] for r in timeline] == [1, 2] and timeline[1]["summary"].startswith("killed: 17 → 22 (up)")
+    assert [r["n"] for r in timeline] == [1, 2, 3, 4, 5] and timeline[1]["summary"].startswith("killed: 17 → 22 (up)")
     _, figures = get(demo_db, "/demo/figure_history.json?_shape=array")
-    assert [(r["measure"], r["n"], r["value"]) for r in figures] == [("killed", 1, 17), ("killed", 2, 22)]
+    assert [(r["measure"], r["n"], r["value"]) for r in figures] == [("killed", 1, 17)] + [("killed", n, 22) for n in
+                                                                                        range(2, 6)]
     _, stats = get(demo_db, "/demo/site_stats.json?_shape=array")
-    assert stats[0]["versions"] == 2 and stats[0]["changes"] >= 4
+    assert stats[0]["versions"] == 5 and stats[0]["changes"] >= 4
 
 
 def test_arabic_search_finds_almarsad_for_marsad(demo_db):

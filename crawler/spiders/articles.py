@@ -23,6 +23,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 
 from detector.models import Analysis
+from detector.takedown import noindex
 
 from ..analyze import Job, raw_hash
 from ..items import PageItem
@@ -115,7 +116,8 @@ class ArticleSpider(scrapy.Spider):
         fetched_at = self.clock()
         if t.get("raw_hash") == rh:                 # the very bytes of the last fetch: nothing to read
             await put(PageItem(url=t["url"], fetched_at=fetched_at, site=t.get("site"), raw_hash=rh,
-                               analysis=Analysis("unchanged"), **common, **validators))
+                               analysis=Analysis("unchanged", noindex=_header_noindex(response)), **common,
+                               **validators))
             return
         headers = {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
                    for k, v in response.headers.items()}
@@ -129,7 +131,8 @@ class ArticleSpider(scrapy.Spider):
             return
         keep = analysis.outcome in ("new", "changed")
         await put(PageItem(url=t["url"], fetched_at=fetched_at, site=t.get("site"), raw_hash=rh, analysis=analysis,
-                           article=analysis.article, html=body if keep else None, **common, **validators))
+                           article=analysis.article, html=body if keep else None,
+                           headers=header_block(response) if keep else None, **common, **validators))
 
     async def failed(self, failure):
         request = failure.request
@@ -138,6 +141,27 @@ class ArticleSpider(scrapy.Spider):
         await self.store.put(self._item(t, status=getattr(response, "status", None),
                                         error=f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]))
 
+def _header_noindex(response) -> str | None:
+    """"header" when an unchanged body now comes with `X-Robots-Tag: noindex` (take-down evidence,
+    detector/takedown.py), else None: the body's own robots tag is as it was."""
+    return noindex({"x-robots-tag": _header(response, b"X-Robots-Tag") or ""}, None) or None
+
+
 def _header(response, name: bytes) -> str | None:
     v = response.headers.get(name)
     return v.decode("latin-1") if v else None
+
+
+def header_block(response) -> bytes:
+    """The status line and headers as received (one line per value, as on the wire), kept with a new
+    version as evidence (versions.raw_headers). Scrapy keeps neither the reason phrase nor the original
+    case of names: the phrase is the standard one for the status, names are as Scrapy spells them."""
+    from http import HTTPStatus
+    try:
+        phrase = HTTPStatus(response.status).phrase
+    except ValueError:
+        phrase = ""
+    protocol = {"h2": "HTTP/2"}.get(response.protocol or "", response.protocol or "HTTP/1.1")
+    lines = [f"{protocol} {response.status} {phrase}".rstrip().encode("latin-1")]
+    lines += [k + b": " + v for k, values in response.headers.items() for v in values]
+    return b"\r\n".join(lines) + b"\r\n\r\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 DATA = tomllib.loads((Path(__file__).parent / "article.toml").read_text(encoding="utf-8"))
 STATES = tuple(DATA["states"])
+GONE = "gone"             # the article's URL redirects to the home page (a take-down)
 
 
 def article_path() -> str:
@@ -20,7 +21,7 @@ def article_path() -> str:
 def render_article(state: str, base_url: str = "http://127.0.0.1") -> bytes:
     """The article page in one state, as Arabi Post's WordPress theme would roughly print it."""
     s, b = DATA["states"][state], DATA["body"]
-    paras = [p.format(n=s["toll"]) for p in b["paragraphs"]]
+    paras = [p.format(n=s["toll"]) for i, p in enumerate(b["paragraphs"]) if i not in s.get("drop_paragraphs", ())]
     if s["extra_paragraph"]:
         paras.append(b["extra"])
     body = "".join(f"<p>{escape(p)}</p>\n" for p in paras)
@@ -61,6 +62,17 @@ def render_article(state: str, base_url: str = "http://127.0.0.1") -> bytes:
 </main>
 <aside class="sidebar"><h3>الأكثر قراءة</h3><ul>{most_read}</ul></aside>
 <footer class="site-footer">© 2021 {escape(DATA['site_name'])}</footer>
+</body></html>
+""".encode("utf-8")
+
+
+def render_home(base_url: str) -> bytes:
+    """The site's home page: where the article's URL leads once it is taken down."""
+    return f"""<!DOCTYPE html>
+<html lang="ar" dir="rtl"><head><meta charset="UTF-8"><title>{escape(DATA['site_name'])}</title></head>
+<body><header class="site-header"><a class="logo" href="/">{escape(DATA['site_name'])}</a>
+<nav><a href="/news/">أخبار</a> <a href="/politics/">سياسة</a></nav></header>
+<main><h2>آخر الأخبار</h2><ul><li><a href="{base_url}/news/2021/02/27/story/">أسعار الذهب اليوم</a></li></ul></main>
 </body></html>
 """.encode("utf-8")
 
@@ -135,8 +147,12 @@ class DemoSite:
             return 200, "text/plain", b"User-agent: *\nAllow: /\n"
         if path == "/feed/":
             return 200, "application/rss+xml; charset=UTF-8", render_feed(self.base_url)
+        if path == article_path() and self.state == GONE:
+            return 301, "text/html; charset=UTF-8", b"", {"Location": self.base_url + "/"}
         if path == article_path():
             return 200, "text/html; charset=UTF-8", render_article(self.state, self.base_url)
+        if path == "/":
+            return 200, "text/html; charset=UTF-8", render_home(self.base_url)
         return 404, "text/html; charset=UTF-8", b"<html><body><h1>404</h1></body></html>"
 
     def __enter__(self):

@@ -20,6 +20,42 @@ KIND_WORDS = {
     "removed": ("taken down", "حُذف المقال"),
     "fetch_failing": ("checks failing", "فشل الجلب"),
 }
+# What a change's evidence says (detector/silent.py, headline_tests.py, takedown.py), as a badge.
+EVIDENCE_WORDS = {
+    "silent": ("silent edit", "تعديل صامت"),
+    "restamped": ("re-stamped", "ختم تحديث بلا تغيير"),
+    "abtest": ("headline test", "اختبار عناوين"),
+}
+EVIDENCE_TITLES = {
+    "silent": "A substantive change while the update stamp stayed where it was and no correction notice was added",
+    "restamped": "The update stamp moved; the text did not change",
+    "abtest": "The headline alternates between variants: a probable A/B test (one alert, not one per flip)",
+}
+# Take-down kinds (detector/takedown.py KINDS) in words, English and Arabic.
+TAKEDOWN_WORDS = {
+    "not_found": ("HTTP 404", "HTTP 404"),
+    "gone": ("HTTP 410", "HTTP 410"),
+    "redirect_home": ("redirects to the home page", "يحوّل إلى الصفحة الرئيسية"),
+    "redirect_section": ("redirects to a section page", "يحوّل إلى صفحة قسم"),
+    "soft_404": ("page says not found", "الصفحة تقول غير موجود"),
+    "body_vanished": ("text replaced by a notice", "حلّ إشعار محل النص"),
+    "noindex": ("noindex appeared", "ظهر وسم noindex"),
+    "feed_dropout": ("dropped from its feed", "اختفى من الخلاصة"),
+}
+
+
+def takedown_words(kind: str | None, lang: str = "en") -> str:
+    words = TAKEDOWN_WORDS.get(kind or "not_found")
+    return (words[1] if lang == "ar" else words[0]) if words else (kind or "").replace("_", " ")
+
+
+def evidence_badges(silent=False, restamped=False, headline_test=None, lang: str = "en") -> list[dict]:
+    """The badges a version or an event carries: {"cls", "words", "title"} for the templates."""
+    on = {"silent": silent, "restamped": restamped, "abtest": bool(headline_test)}
+    return [{"cls": k, "words": EVIDENCE_WORDS[k][1 if lang == "ar" else 0], "title": EVIDENCE_TITLES[k]}
+            for k, v in on.items() if v]
+
+
 # Kinds the front page lists; checks failing are the operator's business (`marsad status`), not the desk's.
 EDITORIAL_KINDS = tuple(k for k in KIND_WORDS if k != "fetch_failing")
 

@@ -27,7 +27,8 @@ from detector.normalize import normalize
 from . import reads
 from .chart import figure_chart
 from .databases import db_args, marsad_databases, pick
-from .labels import EDITORIAL_KINDS, SEVERITY_RANK, SEVERITY_WORDS, ago, kind_words, language_words, parse_iso, utc_label
+from .labels import (EDITORIAL_KINDS, SEVERITY_RANK, SEVERITY_WORDS, ago, evidence_badges, kind_words, language_words,
+                     parse_iso, takedown_words, utc_label)
 from .params import BadParameter, NotFound, choice, language, only, positive_int, search_query, validated
 from .sidebyside import side_by_side
 
@@ -91,9 +92,13 @@ async def front_page(datasette, request):
         for t in await reads.takedowns(db, site_id=site_id, lang=lang):
             text = t["text"] or ""
             paragraphs = [p for p in text.split("\n\n") if p.strip()]
+            good = t["detail"].get("last_good_version")
             downs.append({**t, "when": _when(t["at"], now), "seen": _when(t["last_seen_at"], now),
                           "dir": direction(t["title"] or text), "paragraphs": paragraphs,
-                          "preview": _preview(paragraphs), "url_page": article_url(datasette, db, t["article_id"])})
+                          "preview": _preview(paragraphs), "url_page": article_url(datasette, db, t["article_id"]),
+                          "how": takedown_words(t["detail"].get("takedown") or _http_kind(t["http_status"])),
+                          "last_good": good,
+                          "last_good_url": article_url(datasette, db, t["article_id"], None, good) if good else None})
     kinds = [(k, kind_words(k)) for k in EDITORIAL_KINDS]
     context = {
         "db_name": db.name, "rows": rows, "search": search, "takedowns": downs, "info": info,
@@ -124,12 +129,24 @@ def _preview(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     return shown, paragraphs[len(shown):]
 
 
+def _http_kind(status) -> str:
+    return "gone" if str(status) == "410" else "not_found"
+
+
 def _event_row(datasette, db, e: dict, now: datetime) -> dict:
     lang = e["lang"] or "en"
     removed = e["to_version"] is None
+    badges = evidence_badges(e.get("silent"), e.get("restamped"), e.get("headline_test"), lang)
+    last_good_url = None
     if removed:
         summary = describe_removed(e, lang)
         link = article_url(datasette, db, e["article_id"])
+        if e.get("last_good"):
+            last_good_url = article_url(datasette, db, e["article_id"], None, e["last_good"])
+        if "removed" in e["kinds"]:
+            badges.append({"cls": "takedown", "title": summary,
+                           "words": takedown_words(e["removed_detail"].get("takedown") or _http_kind(e["removed_status"]),
+                                                   lang)})
     else:
         summary = (e["summary_ar"] if lang == "ar" and e["summary_ar"] else e["summary"]) or ""
         link = article_url(datasette, db, e["article_id"], e["from_n"], e["n"])
@@ -137,6 +154,9 @@ def _event_row(datasette, db, e: dict, now: datetime) -> dict:
     return {**e, "when": _when(e["at"], now), "summary_shown": summary, "summary_dir": direction(summary),
             "summary_en": e["summary"] if lang == "ar" else None,
             "title_shown": title, "title_dir": direction(title), "link": link, "removed": removed,
+            "badges": badges, "last_good_url": last_good_url,
+            "last_good_words": (f"آخر نسخة سليمة ({e.get('last_good')})" if lang == "ar"
+                                else f"the last good version ({e.get('last_good')})"),
             "kind_words": [kind_words(k, lang) for k in e["kinds"]], "lang": lang, "row_dir": "rtl" if lang == "ar" else "ltr",
             "versions_words": (f"النسخة {e['from_n']} إلى {e['n']}" if lang == "ar" else f"version {e['from_n']} → {e['n']}")
             if e["n"] and e["from_n"] else ""}
@@ -144,7 +164,9 @@ def _event_row(datasette, db, e: dict, now: datetime) -> dict:
 
 def describe_removed(e: dict, lang: str) -> str:
     from detector import Change
-    return describe(Change("removed", "status", None, e.get("removed_status"), "high", {}), lang)
+    status = e.get("removed_status")
+    status = int(status) if isinstance(status, str) and status.isdigit() else status
+    return describe(Change("removed", "status", None, status, "high", e.get("removed_detail") or {}), lang)
 
 
 async def _search(datasette, db, query: str, site_id, lang, now) -> dict:
@@ -205,6 +227,7 @@ async def article_page(datasette, request):
             old = earlier[-1] if earlier else None
         if old is not None:
             comparison = await _comparison(db, art, old, new, lang)
+    shown_version = by_n[want_to] if want_to and comparison is None else latest
     removals = await reads.removals(db, aid)
     timeline = []
     for v in versions:
@@ -212,23 +235,38 @@ async def article_page(datasette, request):
             "أول نسخة" if lang == "ar" else "first version")
         timeline.append({**v, "when": _when(v["fetched_at"], now), "summary_shown": summary,
                          "summary_dir": direction(summary), "title_dir": direction(v["title"] or ""),
+                         "badges": evidence_badges(v["silent"], v["restamped"], v["headline_test"], lang),
                          "link": article_url(datasette, db, aid, v["n"] - 1, v["n"]) if v["n"] > 1 else None,
                          "current": comparison is not None and v["n"] in (comparison["old"]["n"], comparison["new"]["n"])})
     title = (latest["title"] if latest else None) or art["url"]
     context = {
         "db_name": db.name, "art": art, "title": title, "title_dir": direction(title), "lang": lang,
         "versions": timeline, "comparison": comparison, "now": now,
-        "removals": [{**r, "when": _when(r["at"], now)} for r in removals],
+        "removals": [_removal(datasette, db, aid, r, lang, now) for r in removals],
         "first_seen": _when(art["first_seen_at"], now), "last_checked": _when(art["last_checked_at"], now),
         "chart": Markup(await _chart(db, aid)),
         "action": datasette.urls.path(f"-/marsad/article/{aid}"), "db_hidden": db_args(datasette, db).get("db"),
         "feed_url": _url(datasette, "-/marsad/feed.atom", **db_args(datasette, db), article=aid),
         "front_url_db": _url(datasette, "-/marsad/", **db_args(datasette, db)),
         "rows_url": datasette.urls.table(db.name, "article_timeline") + "?" + urlencode({"article_id": aid}),
-        "last_text": [p for p in ((latest or {}).get("text") or "").split("\n\n") if p.strip()],
-        "text_dir": direction((latest or {}).get("text") or ""),
+        "last_text": [p for p in ((shown_version or {}).get("text") or "").split("\n\n") if p.strip()],
+        "text_dir": direction((shown_version or {}).get("text") or ""),
+        "shown_n": (shown_version or {}).get("n"), "shown_at": _when((shown_version or {}).get("fetched_at"), now),
     }
     return await _render(datasette, request, "marsad_article.html", context)
+
+
+def _removal(datasette, db, aid: int, r: dict, lang: str, now: datetime) -> dict:
+    """A take-down as the article page shows it: how (its kind, in words), when, and a link to the last
+    good version."""
+    from detector import Change
+    status = r["http_status"]
+    status = int(status) if isinstance(status, str) and status.isdigit() else status
+    good = r["detail"].get("last_good_version")
+    return {**r, "when": _when(r["at"], now), "how": describe(Change("removed", "url", None, status, "high", r["detail"])),
+            "badge": takedown_words(r["detail"].get("takedown") or _http_kind(status)),
+            "final_url": r["detail"].get("final_url"), "last_good": good,
+            "last_good_url": article_url(datasette, db, aid, None, good) if good else None}
 
 
 def _article(url: str, v: dict) -> Article:
@@ -245,7 +283,12 @@ async def _comparison(db, art: dict, old: dict, new: dict, lang: str) -> dict:
         changes = list(compare(_article(art["url"], old), _article(art["url"], new)).changes)
     shown = [c for c in changes if not c.detail.get("explained_by")]
     summary = summarize(changes, lang) if changes else ("لا تغيير" if lang == "ar" else "no change")
+    test = next((c.detail["headline_test"] for c in changes if c.detail.get("headline_test")), None)
+    silent = next((c for c in changes if c.detail.get("silent")), None)
     return {"old": old, "new": new, "summary": summary, "summary_dir": direction(summary),
+            "badges": evidence_badges(bool(silent), any(c.detail.get("restamped") for c in changes), test, "en"),
+            "silent_stamp": silent.detail.get("stamp") if silent else None,
+            "headline_test": test, "variant_dirs": [direction(t) for t in (test or {}).get("variants", [])],
             "phrases": [{"text": describe(c, "en"), "severity": c.severity, "kind": kind_words(c.kind)} for c in shown],
             "details": Markup(render_html(changes, "en")) if changes else "",
             "sbs": {k: (Markup(v) if not k.endswith("_dir") else v) for k, v in side_by_side(old, new).items()}}

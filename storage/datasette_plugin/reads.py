@@ -24,7 +24,13 @@ EVENTS = f"""
 SELECT c.article_id, c.to_version, max(c.from_version) AS from_version, max(c.at) AS at, min(c.id) AS first_id,
   max({RANK_SQL}) AS rank,
   group_concat(DISTINCT CASE WHEN json_extract(c.detail, '$.explained_by') IS NULL THEN c.kind END) AS kinds,
-  max(CASE WHEN c.kind = 'removed' THEN c.new END) AS removed_status
+  max(CASE WHEN c.kind = 'removed' THEN c.new END) AS removed_status,
+  max(CASE WHEN c.kind = 'removed' THEN json_extract(c.detail, '$.takedown') END) AS takedown,
+  max(CASE WHEN c.kind = 'removed' THEN json_extract(c.detail, '$.last_good_version') END) AS last_good,
+  max(CASE WHEN c.kind = 'removed' THEN c.detail END) AS removed_detail,
+  max(coalesce(json_extract(c.detail, '$.silent'), 0)) AS silent,
+  max(coalesce(json_extract(c.detail, '$.restamped'), 0)) AS restamped,
+  max(CASE WHEN c.kind = 'title_changed' THEN json_extract(c.detail, '$.headline_test') END) AS headline_test
 FROM changes c
 WHERE c.kind IN ({", ".join(f"'{k}'" for k in EDITORIAL_KINDS)}) {{where}}
 GROUP BY c.article_id, coalesce(c.to_version, -c.id)
@@ -84,6 +90,8 @@ def _events(rows) -> list[dict]:
         e = dict(r)
         e["severity"] = SEVERITY_OF_RANK.get(e["rank"], "none")
         e["kinds"] = sorted((e["kinds"] or "").split(",")) if e["kinds"] else []
+        e["headline_test"] = json.loads(e["headline_test"]) if e.get("headline_test") else None
+        e["removed_detail"] = json.loads(e["removed_detail"]) if e.get("removed_detail") else {}
         out.append(e)
     return out
 
@@ -109,7 +117,8 @@ async def takedowns(db, *, site_id=None, lang=None, limit=TAKEDOWN_LIMIT) -> lis
     sql = """
 SELECT a.id AS article_id, a.url, s.name AS site, v.title, v.text, v.lang, v.n, v.fetched_at AS last_seen_at,
   (SELECT max(at) FROM changes WHERE article_id = a.id AND kind = 'removed') AS at,
-  (SELECT new FROM changes WHERE article_id = a.id AND kind = 'removed' ORDER BY id DESC LIMIT 1) AS http_status
+  (SELECT new FROM changes WHERE article_id = a.id AND kind = 'removed' ORDER BY id DESC LIMIT 1) AS http_status,
+  (SELECT detail FROM changes WHERE article_id = a.id AND kind = 'removed' ORDER BY id DESC LIMIT 1) AS detail
 FROM articles a LEFT JOIN sites s ON s.id = a.site_id
 LEFT JOIN versions v ON v.article_id = a.id AND v.n = a.version_count
 WHERE a.status = 'removed'"""
@@ -121,7 +130,13 @@ WHERE a.status = 'removed'"""
         sql += " AND v.lang = :lang"
         params["lang"] = lang
     sql += " ORDER BY at DESC LIMIT :limit"
-    return [dict(r) for r in (await db.execute(sql, params)).rows]
+    return [_with_detail(r) for r in (await db.execute(sql, params)).rows]
+
+
+def _with_detail(row) -> dict:
+    d = dict(row)
+    d["detail"] = json.loads(d.get("detail") or "{}")
+    return d
 
 
 async def search_versions(db, match: str, *, site_id=None, lang=None, limit=SEARCH_LIMIT) -> list[dict]:
@@ -165,7 +180,11 @@ async def article(db, article_id: int) -> dict | None:
 async def versions(db, article_id: int) -> list[dict]:
     rows = (await db.execute(
         "SELECT v.id, v.n, v.fetched_at, v.title, v.text, v.published_at, v.updated_at, v.byline, v.lang, v.figures,"
-        f" v.summary, v.summary_ar, v.live, (SELECT max({RANK_SQL}) FROM changes c WHERE c.to_version = v.id) AS rank"
+        f" v.summary, v.summary_ar, v.live, (SELECT max({RANK_SQL}) FROM changes c WHERE c.to_version = v.id) AS rank,"
+        " (SELECT max(coalesce(json_extract(c.detail, '$.silent'), 0)) FROM changes c WHERE c.to_version = v.id)"
+        " AS silent, (SELECT max(coalesce(json_extract(c.detail, '$.restamped'), 0)) FROM changes c"
+        " WHERE c.to_version = v.id) AS restamped, (SELECT json_extract(c.detail, '$.headline_test') FROM changes c"
+        " WHERE c.to_version = v.id AND c.kind = 'title_changed') AS headline_test"
         " FROM versions v WHERE v.article_id = ? ORDER BY v.n", [article_id])).rows
     out = []
     for r in rows:
@@ -182,8 +201,9 @@ async def stored_changes(db, from_id: int, to_id: int) -> list[Change]:
 
 
 async def removals(db, article_id: int) -> list[dict]:
-    return [dict(r) for r in (await db.execute(
-        "SELECT id, at, new AS http_status FROM changes WHERE article_id = ? AND kind = 'removed' ORDER BY id",
+    """Every take-down of an article (detector/takedown.py kinds in `detail`), oldest first."""
+    return [_with_detail(r) for r in (await db.execute(
+        "SELECT id, at, new AS http_status, detail FROM changes WHERE article_id = ? AND kind = 'removed' ORDER BY id",
         [article_id])).rows]
 
 
