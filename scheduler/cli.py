@@ -166,26 +166,31 @@ def crawl(obj, urls, site, once, as_json):
 
 @main.command()
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING"]), default="INFO", show_default=True)
+@click.option("--redis", "redis_url", envvar="MARSAD_REDIS", metavar="URL",
+              help="Coordinate `marsad worker`s through this Redis (redis://host:6379/0); wins over [redis] url.")
 @click.pass_obj
 @_common
 @_friendly
-def daemon(obj, log_level):
+def daemon(obj, log_level, redis_url):
     """Run until SIGTERM/SIGINT: discover articles, revisit them on the configured ladder, keep it all."""
-    import logging
     from crawler.runner import run_reactor
     from .daemon import Daemon, DaemonRunning, acquire_lock
-    from .terminal import SafeFormatter
-    handler = logging.StreamHandler()
-    handler.setFormatter(SafeFormatter("%(asctime)s %(name)s %(levelname)s %(message)s"))   # page text is inert
-    logging.basicConfig(level=getattr(logging, log_level), handlers=[handler])
-    for noisy in ("scrapy", "apscheduler", "twisted", "trafilatura", "htmldate"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, getattr(logging, log_level)))
+    from .cli_redis import check_redis_url, setup_logging
+    setup_logging(log_level)
     config = obj.config
+    redis_url = check_redis_url(redis_url or config.redis.get("url"))
     try:
         lock = acquire_lock(obj.db_path)
     except DaemonRunning as e:
         raise click.ClickException(str(e)) from None
     try:
+        if redis_url:
+            from .coordinator import Coordinator, RedisUnavailable
+            d = Coordinator(config, obj.db_path, redis_url)
+            try:
+                raise SystemExit(run_reactor(d.run))
+            except RedisUnavailable as e:
+                raise click.ClickException(str(e)) from None
         d = Daemon(config, obj.db_path)
         raise SystemExit(run_reactor(d.run))
     finally:
@@ -302,11 +307,16 @@ def _num(v):
 from .cli_alerts import alerts, feed  # noqa: E402  (sub-commands live in their own modules)
 from .cli_bench import bench  # noqa: E402
 from .cli_config import config as config_group  # noqa: E402
+from .cli_redis import worker  # noqa: E402
+from .cli_warc import export_group, import_group  # noqa: E402
 
+main.add_command(export_group)
+main.add_command(import_group)
 main.add_command(alerts)
 main.add_command(feed)
 main.add_command(bench)
 main.add_command(config_group)
+main.add_command(worker)
 
 if __name__ == "__main__":
     sys.exit(main())

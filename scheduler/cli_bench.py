@@ -1,4 +1,4 @@
-"""`marsad bench extraction|detection|daemon|sweep|throughput|soak`: the benchmarks reported in the README."""
+"""`marsad bench extraction|detection|daemon|sweep|throughput|soak|scaling`: the benchmarks reported in the README."""
 from __future__ import annotations
 
 import click
@@ -16,13 +16,12 @@ def bench():
 @_friendly
 def bench_extraction(verbose):
     """Extraction quality and speed against trafilatura and htmldate, measured in the same run."""
-    from bench.extraction import report, run
+    from bench.extraction import report, run, verbose_lines
     res = run()
     click.echo(report(res))
     if verbose:
-        for corpus in ("htmldate_mediacloud", "arabic"):
-            for miss in res[corpus][3]:
-                click.echo("miss " + corpus + " " + " ".join(map(str, miss)))
+        for line in verbose_lines(res):
+            click.echo(line)
 
 
 @bench.command("detection")
@@ -82,3 +81,14 @@ def bench_soak(rounds, pages, as_json, no_idle):
     from bench.soak import main as run_bench
     raise SystemExit(run_bench(["--rounds", str(rounds), "--pages", str(pages)] + (["--json"] if as_json else [])
                                + (["--no-idle"] if no_idle else [])))
+
+
+@bench.command("scaling")
+@click.option("--pages", default=1000, show_default=True, type=click.IntRange(1), help="Article pages served.")
+@click.option("--workers", default="1,2,4", show_default=True, help="Worker counts to run, comma-separated.")
+@click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
+@_friendly
+def bench_scaling(pages, workers, as_json):
+    """A coordinator and 1, 2, 4 workers on a Redis frontier (pages/s, CPU per page), and the single writer's ceiling."""
+    from bench.scaling import main as run_bench
+    raise SystemExit(run_bench(["--pages", str(pages), "--workers", workers] + (["--json"] if as_json else [])))

@@ -265,6 +265,10 @@ class Alert(Section):
                                                       "at once, not held for the window.")
     error_streak: int | None = Field(None, ge=1, description="Alert (kind fetch_failing) after this many "
                                                              "consecutive failed checks of an article.")
+    only_silent: bool = Field(False, description="Only silent edits: a substantive change while the page's "
+                                                 "update stamp stayed and no correction notice was added.")
+    restamped: bool = Field(False, description="Also alert on re-stamps (the update stamp moved, nothing else "
+                                               "did), which are otherwise recorded quietly.")
 
 
 class Pipeline(Section):
@@ -272,6 +276,17 @@ class Pipeline(Section):
         "auto", description="Extraction processes; 0: in the crawling process (tests).")
     write_batch: int = Field(50, ge=1, description="Results written to the database in one transaction.")
     write_batch_ms: int = Field(500, ge=1, description="A partial batch is written after this many milliseconds.")
+
+
+class Redis(Section):
+    url: Annotated[str, Field(pattern=r"^(redis|rediss|unix)://")] | None = Field(
+        None, description="The shared frontier (redis://host:6379/0): with it, `marsad daemon` is the coordinator "
+                          "and `marsad worker` fetches; `--redis` wins over it.")
+    prefix: str = Field("marsad:", min_length=1, description="The prefix of marsad's Redis keys (one per deployment).")
+    visibility: Interval = Field("2m", description="A request whose worker stopped renewing its lease this long is "
+                                                   "queued again.")
+    queue_depth: int = Field(2000, ge=1, description="Requests queued or in flight at once, across all workers.")
+    worker_requests: int = Field(64, ge=1, description="Requests one worker holds at once (fetching or waiting).")
 
 
 class Root(Section):
@@ -285,6 +300,7 @@ class Root(Section):
     serve: Serve = Field(default_factory=Serve)
     alerts: list[Alert] = Field([], description="One [[alerts]] table per rule.")
     pipeline: Pipeline = Field(default_factory=Pipeline)
+    redis: Redis = Field(default_factory=Redis)
 
 
 # ---- what the rest of marsad reads ----
@@ -315,6 +331,7 @@ class Config:
     delivery: dict = _default("delivery")
     serve: dict = _default("serve")
     pipeline: dict = _default("pipeline")
+    redis: dict = _default("redis")
     path: str | None = None
 
     def alert_rules(self) -> tuple:
@@ -328,7 +345,8 @@ class Config:
                 "schedule": {"discovery_every": self.discovery_every, "revisit": self.revisit,
                              "batch_size": self.batch_size, "per_site_batch": self.per_site_batch, "tick": self.tick},
                 "sites": self.sites, "detector": self.detector, "smtp": self.smtp, "delivery": self.delivery,
-                "serve": self.serve, "alerts": self.alerts, "pipeline": self.pipeline}
+                "serve": self.serve, "alerts": self.alerts, "pipeline": self.pipeline,
+                "redis": self.redis}
 
 
 def _config(root: Root, path: str | None) -> Config:
@@ -336,7 +354,7 @@ def _config(root: Root, path: str | None) -> Config:
     return Config(db=d["storage"]["db"], keep_checks=d["storage"]["keep_checks"], path=path,
                   **{k: d["schedule"][k] for k in Schedule.model_fields},
                   **{k: d[k] for k in ("politeness", "sites", "smtp", "alerts", "detector", "delivery", "serve",
-                                "pipeline")})
+                                "pipeline", "redis")})
 
 
 def _cross_checks(root: Root, env) -> list[str]:

@@ -217,12 +217,18 @@ class Daemon:
             log.info("retention: dropped %d empty check(s) older than %s", dropped, cutoff)
 
     # -- the life of the process -------------------------------------------------------------------------
+    async def open_monitor(self):
+        """What dispatch() hands due targets to (`submit`, `close`): the open crawler here; the Redis
+        frontier in the coordinator (scheduler/coordinator.py)."""
+        return await self.session.monitor(self.store)
+
     async def run(self) -> int:
         loop = self.loop = asyncio.get_running_loop()
         stop = asyncio.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        self.monitor = await self.session.monitor(self.store)
+        self.monitor = await self.open_monitor()
+        self.store.warm()                   # the analysis workers start while the first tick fetches
         sched = AsyncIOScheduler(event_loop=loop, timezone=timezone.utc)
         now = datetime.now(timezone.utc)
         tick = seconds(self.config.tick)

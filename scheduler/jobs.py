@@ -91,7 +91,7 @@ def due_targets(store: Store, config: Config, limit: int, exclude=frozenset(),
         if a["url"] in exclude:
             continue
         name = names.get(a["site_id"])
-        out.append({"url": a["url"], "etag": a["etag"], "last_modified": a["last_modified"],
+        out.append({"id": a["id"], "url": a["url"], "etag": a["etag"], "last_modified": a["last_modified"],
                     "raw_hash": a.get("raw_hash"), "fingerprint": a.get("fingerprint"), "site": name,
                     "domains": sites.get(name, {}).get("domains", [])})
         if len(out) >= limit:
@@ -134,6 +134,7 @@ async def _check(session, store, targets) -> CycleStats:
     store.on_written = collect
     if store._pool is None and store.targets_hint is None:
         store.targets_hint = len(targets)            # a small one-off run analyses in-process
+    store.warm()
     try:
         await session.check(targets, store)
     finally:

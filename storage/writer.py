@@ -26,6 +26,22 @@ from .record import record_batch
 log = logging.getLogger("marsad.writer")
 
 PAUSE_FIRST, PAUSE_MAX = 1.0, 30.0      # seconds between tries of a batch the disk refused
+# The idempotency keys of results recorded from Redis workers (scheduler/coordinator.py) live in
+# `applied_results` (migration 11, storage/schema.py).
+
+
+def _mark_applied(batch: list):
+    """The keys of a batch, written by record_batch in the batch's transaction (None: a batch without keys)."""
+    rows = [(f.idempotency_key, f.fetched_at) for f in batch if getattr(f, "idempotency_key", None)]
+    if not rows:
+        return None
+    return lambda conn: conn.executemany("INSERT OR IGNORE INTO applied_results (key, at) VALUES (?, ?)", rows)
+
+
+def prune_applied(db, before: str) -> int:
+    """Retention: keys older than any result that can still be re-delivered are forgotten."""
+    with db.conn:
+        return db.conn.execute("DELETE FROM applied_results WHERE at < ?", [before]).rowcount
 
 
 class Writer:
@@ -38,6 +54,7 @@ class Writer:
         self.path, self.policy, self.rules, self.revisit = path, policy, rules, revisit
         self.batch, self.batch_s, self.backoff_max = max(1, batch), max(1, batch_ms) / 1000.0, backoff_max
         self.on_written = on_written
+        self.on_duplicate: Callable | None = None     # [fetch] whose idempotency key was already recorded
         self.queue: queue.Queue = queue.Queue()
         self.pending = 0                       # fetches queued or being written
         self.paused: str | None = None         # why writes are paused, while they are
@@ -106,14 +123,17 @@ class Writer:
             fut.set_result(result)
 
     def _write(self, db, batch: list) -> None:
+        taken = len(batch)
+        batch = self._once(db, batch)
         try:
             recorded = self._retrying(db, lambda: record_batch(db, batch, policy=self.policy, rules=self.rules,
-                                                               revisit=self.revisit, backoff_max=self.backoff_max))
+                                                               revisit=self.revisit, backoff_max=self.backoff_max,
+                                                               before_commit=_mark_applied(batch)))
             done = list(zip(batch, recorded))
         except Exception:
             done = self._one_by_one(db, batch)  # one bad record must not cost the others
         with self._lock:
-            self.pending -= len(batch)
+            self.pending -= taken
         if self.on_written and done:
             try:
                 self.on_written(done)
@@ -125,7 +145,8 @@ class Writer:
         for f in batch:
             try:
                 rec = self._retrying(db, lambda: record_batch(db, [f], policy=self.policy, rules=self.rules,
-                                                              revisit=self.revisit, backoff_max=self.backoff_max))
+                                                              revisit=self.revisit, backoff_max=self.backoff_max,
+                                                              before_commit=_mark_applied([f])))
                 done.append((f, rec[0]))
             except Exception as e:
                 log.error("could not record the check of %s: %s", f.url, e)
@@ -153,6 +174,30 @@ class Writer:
                 self.paused = None
                 self._try_state(db, "")
             return result
+
+    def _once(self, db, batch: list) -> list:
+        """Results of Redis workers carry an idempotency key (article id + dispatch token): one already
+        recorded, or twice in this batch, is not recorded again (a re-delivered result would be a second
+        version and alert). The keys are written in the batch's own transaction (`_mark_applied`); this one
+        writer is the database's only one, so nothing can record a key between this read and that write.
+        What is left out goes to `on_duplicate`, so its sender can forget it."""
+        keys = [f.idempotency_key for f in batch if getattr(f, "idempotency_key", None)]
+        if not keys:
+            return batch
+        seen = {r[0] for r in db.execute("SELECT key FROM applied_results WHERE key IN (%s)"
+                                         % ",".join("?" * len(keys)), keys)}
+        fresh, dupes = [], []
+        for f in batch:
+            k = getattr(f, "idempotency_key", None)
+            (dupes if k in seen else fresh).append(f)
+            if k:
+                seen.add(k)
+        if dupes and self.on_duplicate is not None:
+            try:
+                self.on_duplicate(dupes)
+            except Exception:
+                log.exception("after skipping re-delivered results")
+        return fresh
 
     @staticmethod
     def _try_state(db, value: str) -> None:
