@@ -28,6 +28,7 @@ from .dates import Stamp
 from .encoding import NotHTML, decode
 from .profiles import Profile, profile_for
 from .stamps import find_stamps, visible_stamps
+from .titles import _SEP as _TITLE_SEP
 from .titles import find_title
 
 _ITEM_TYPE = etree.XPath("ancestor::*[@itemscope][1]/@itemtype")
@@ -211,12 +212,24 @@ def _stamps(tree, meta, ld, profile, now: str | None, html_text: str | None = No
 HEAD_LINES = 4     # the headline and byline lines repeat at the top of the body, within this many lines
 
 
+def _heading_keys(title: str | None) -> set[str]:
+    """Loose forms of what prints the headline at the top of the body: the title, and each part of a
+    title joined with a site name ("Site - Headline", "Headline | Site"): a table layout prints the
+    headline and the site's banner in cells of their own, and the title keeps both."""
+    if not title:
+        return set()
+    parts = [p for p in _TITLE_SEP.split(clean_space(title)) if p.strip()]
+    return {k for k in (loose(title), *(loose(p) for p in parts if len(parts) > 1)) if k}
+
+
 def _without_heading_lines(paras: list[str], title: str | None, byline: str | None) -> list[str]:
-    """The body without the headline and the byline line ("By Jane Doe", "بقلم: محمد علي") at its top."""
+    """The body without the headline (or a part of the title: the site's banner, the headline alone)
+    and the byline line ("By Jane Doe", "بقلم: محمد علي") at its top."""
     drop = set()
+    heading = _heading_keys(title)
     for i, p in enumerate(paras[:HEAD_LINES]):
         key = loose(p)
-        if title and key == loose(title):
+        if key in heading:
             drop.add(i)
         elif byline and len(p) <= 2 * len(byline) + 20 and (key == loose(byline) or loose(clean_byline(p) or "") == loose(byline)):
             drop.add(i)

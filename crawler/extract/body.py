@@ -5,7 +5,8 @@ Per page, without a profile: trafilatura's precision mode first (it drops teaser
 lists that the default mode keeps); when it returns too little of the text the page holds in
 paragraphs, its default mode runs and wins if it finds more prose (precision mode returns nothing on
 some real article pages). Precision mode runs first without trafilatura's internal readability/justext
-comparison, then with it only where the fast pass returned too little. Tables are kept: some outlets lay articles out in them. The slower mode runs only
+comparison, then with it only where the fast pass returned too little. Tables are kept: some outlets lay articles out in them;
+a layout table (see without_layout_tables) is read as <div>s, a data table as rows of cells. The slower mode runs only
 on the pages where the cheap one failed (README, "Where the CPU goes").
 
 The noise filters (noise_words.py) drop what is never article text: headings that open a list of other
@@ -18,6 +19,7 @@ import copy
 import re
 from functools import lru_cache
 
+import lxml.html
 import trafilatura
 from lxml import etree
 
@@ -45,7 +47,10 @@ def _tables():
     headings = {loose(h) for h in N.HEADINGS}
     leads = sorted({loose(h) for h in N.INLINE_LEADS}, key=len, reverse=True)
     lead = re.compile(r"^(?:" + "|".join(map(re.escape, leads)) + r")\s*[:：\-–—|»]")
-    counters = re.compile(r"^(?:" + "|".join(N.COUNTERS) + r")$", re.IGNORECASE)
+    # one counter, or several printed on one line ("1,234 views 12 comments", "عدد القراءات: 1,234 12 تعليق"):
+    # two counter spans in one block give one line whose numbers move on every fetch
+    one = r"(?:" + "|".join(N.COUNTERS) + r")"
+    counters = re.compile(r"^" + one + r"(?:\s*[|·•,،/\-–]?\s*" + one + r")*$", re.IGNORECASE)
     newsletter = re.compile(r"^(?:" + "|".join(N.NEWSLETTER) + r")", re.IGNORECASE)
     return headings, lead, counters, newsletter
 
@@ -69,7 +74,7 @@ def _label_only(line: str) -> bool:
 
 
 def is_counter(line: str) -> bool:
-    return len(line) <= 60 and bool(_tables()[2].match(loose(line)))
+    return len(line) <= N.COUNTER_LINE_CHARS and bool(_tables()[2].match(loose(line)))
 
 
 # Cheap pre-filters on a line before the date parser: a digit, a label's stem, a relative-time word.
@@ -204,6 +209,69 @@ def _table_row(line: str) -> str:
     return " | ".join(cells)
 
 
+# A table is data (kept as rows of cells) when its markup says so: header cells, a caption, a summary, a
+# head or foot; it is layout (an old template's columns) when it says so (role=presentation) or when a
+# cell holds what data cells never hold: paragraphs, blocks, a table, LAYOUT_CELL_BREAKS line breaks, or
+# LAYOUT_CELL_CHARS of text (a data cell may break a line once: "Name<br>Title").
+LAYOUT_CELL_CHARS = 200
+LAYOUT_CELL_BREAKS = 2
+_TABLES = etree.XPath("//table")
+_DATA_MARKS = etree.XPath("@summary | caption | thead | tfoot | colgroup | tr/th | */tr/th")
+_CELLS = etree.XPath("tr/td | */tr/td")
+_CELL_BLOCKS = {"p", "table", "div", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
+_TABLE_PARTS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
+
+
+def _layout_table(table) -> bool:
+    if (table.get("role") or "").lower() in ("presentation", "none"):
+        return True
+    if _DATA_MARKS(table):
+        return False
+    for cell in _CELLS(table):
+        tags = [el.tag for el in cell.iterdescendants()]
+        if any(t in _CELL_BLOCKS for t in tags) or tags.count("br") >= LAYOUT_CELL_BREAKS:
+            return True
+        if len(clean_space(str(cell.text_content()))) >= LAYOUT_CELL_CHARS:
+            return True
+    return False
+
+
+def without_layout_tables(tree, html_text: str) -> str:
+    """The page with its layout tables written as <div>s, for trafilatura: it flattens each table cell
+    into one line, so an article laid out in a cell comes out as one paragraph with the headline and the
+    furniture of the next cell (a counter, a banner) glued to it, and the join moves whenever the
+    furniture does. As <div>s, the cell's paragraphs and <br> breaks are read as anywhere else. Data
+    tables are left as they are; a page without layout tables is returned as it was."""
+    layout = [t for t in _TABLES(tree) if _layout_table(t)]
+    if not layout:
+        return html_text
+    marks = {id(t) for t in layout}
+    copied = copy.deepcopy(tree)
+    for t_old, t_new in zip(_TABLES(tree), _TABLES(copied)):
+        if id(t_old) not in marks:
+            continue
+        for el in [t_new, *t_new.iterdescendants()]:
+            if el.tag in _TABLE_PARTS and _owner(el, t_new):
+                el.tag = "div"
+                for attr in ("width", "valign", "colspan", "rowspan", "border", "cellpadding", "cellspacing"):
+                    el.attrib.pop(attr, None)
+    return lxml.html.tostring(copied, encoding="unicode")
+
+
+def _owner(el, table) -> bool:
+    """`el` is a part of `table` itself, not of a table nested in one of its cells."""
+    if el is table:
+        return True
+    if el.tag == "table":
+        return False
+    for a in el.iterancestors():
+        if a is table:
+            return True
+        if a.tag == "table":
+            return False
+    return False
+
+
 def _trafilatura(html_text: str, url: str | None, precision: bool, fast: bool = False) -> list[str]:
     """trafilatura's text as lines; `fast`: without its internal readability/justext comparison."""
     out = trafilatura.extract(html_text, url=url, output_format="txt", include_comments=False,
@@ -235,6 +303,8 @@ def generic_paragraphs(tree, html_text: str, url: str | None, sites: set[str] | 
     DEFAULT_GAIN times the characters precision mode kept."""
     anchors = anchor_texts(tree)
     par_chars = None
+    as_tables = html_text
+    html_text = without_layout_tables(tree, html_text)
 
     def poor(lines):
         nonlocal par_chars
@@ -254,4 +324,10 @@ def generic_paragraphs(tree, html_text: str, url: str | None, sites: set[str] | 
         fallback = filter_noise(_trafilatura(html_text, url, precision=False), anchors, sites)
         if prose_chars(fallback, _story_links(tree)) > DEFAULT_GAIN * prose_chars(lines, set()):
             lines = fallback
+    if html_text is not as_tables and poor(lines):
+        # a page that is all layout tables of short cells (an events list, a club's notices): as <div>s
+        # trafilatura may find no prose at all, where the rows it reads from the tables are the text
+        rows = filter_noise(_trafilatura(as_tables, url, precision=True, fast=PRECISION_FAST), anchors, sites)
+        if sum(map(len, rows)) > sum(map(len, lines)):
+            lines = rows
     return lines

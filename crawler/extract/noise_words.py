@@ -45,4 +45,5 @@ NEWSLETTER = [
 
 TEASER_CHARS = 150        # after a heading, lines this short without a sentence end are teaser titles
 ANCHOR_CHARS = 20         # a whole line that is the text of one link this long is a link teaser
+COUNTER_LINE_CHARS = 80   # a line of counters (one, or a views and a comments counter side by side) up to this long
 STAMP_LINE_CHARS = 160    # a labelled stamp line ("Updated 1:58 PM GMT, ...") up to this long
