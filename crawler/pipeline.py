@@ -61,11 +61,15 @@ class Store:
         if self.on_written is not None:
             self.on_written(done)
 
-    @property
-    def pool(self) -> Executor:
+    def _started(self) -> None:
+        """Wait for warm() to have made the pool (a no-op when it was not called or is done)."""
         if self._starting is not None:
             self._starting.join()
             self._starting = None
+
+    @property
+    def pool(self) -> Executor:
+        self._started()
         if self._pool is None:
             self._pool = make_pool(self.pipeline.get("workers", "auto"), self.targets_hint)
         return self._pool
@@ -96,8 +100,8 @@ class Store:
         return Previous(content_hash, article, len(article.text or ""))
 
     async def analyze(self, job: Job):
-        if self._starting is not None:
-            await asyncio.to_thread(self._starting.join)
+        if self._starting is not None:                  # the pool is still starting: wait off the loop
+            await asyncio.to_thread(self._started)
         try:
             return await asyncio.wrap_future(self.pool.submit(analyze, job))
         except BrokenProcessPool:
@@ -122,9 +126,7 @@ class Store:
         return sum(counts)
 
     def close(self) -> None:
-        if self._starting is not None:
-            self._starting.join()
-            self._starting = None
+        self._started()
         if self._writer is not None:
             self._writer.close()
             self._writer = None

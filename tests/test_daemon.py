@@ -4,13 +4,13 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 
 
 from .conftest import ROOT
+from .readonly import query
 
 
 def config(tmp_path, site, **schedule):
@@ -39,17 +39,6 @@ def running(cfg, db):
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=10)
-
-
-def query(db, sql):
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            return con.execute(sql).fetchall()
-        finally:
-            con.close()
-    except sqlite3.OperationalError:
-        return []
 
 
 def wait_for(pred, timeout=30.0, proc=None):
